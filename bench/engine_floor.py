@@ -1,0 +1,95 @@
+"""The floor no wrapper can beat: bare SpiffWorkflow load -> complete -> save on the invoice
+diagram, beside the engine's own ``complete_task`` with its database, as a ratio.
+
+Both complete the same task kind (the manager's decision "revise", then the initiator's revised
+document) round after round. The bare loop uses SpiffWorkflow's own serializer (spec included,
+as an application that stores `serialize_json` would) and its default script engine with the
+`${...}` wrapper stripped; the engine adds form validation, the sandbox, authorization, task
+rows, audit, optimistic locking and one SQL transaction.
+
+Run: .venv/bin/python bench/engine_floor.py   (PostgreSQL too with INVOICEFLOW_TEST_DATABASE_URL)
+"""
+from __future__ import annotations
+
+import statistics
+
+from common import PDF, backends, fresh_engine, open_task_id, start_invoice, timed  # noqa: F401
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from common import INVOICE_BPMN
+
+ROUNDS = 200
+
+
+class StrippingEngine(PythonScriptEngine):
+    """SpiffWorkflow's own eval-based engine, taught only to strip Camunda's ``${...}``."""
+
+    def evaluate(self, task, expression, external_context=None):
+        expression = expression.strip()
+        if expression.startswith("${") and expression.endswith("}"):
+            expression = expression[2:-1]
+        return super().evaluate(task, expression, external_context)
+
+
+def bare_round_trip_ms() -> float:
+    parser = CamundaParser()
+    parser.add_bpmn_file(str(INVOICE_BPMN))
+    spec = parser.get_spec("invoice_approval")
+    subprocesses = parser.get_subprocess_specs("invoice_approval")
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(DEFAULT_CONFIG))
+    script_engine = StrippingEngine()
+    workflow = BpmnWorkflow(spec, subprocesses, script_engine=script_engine)
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update({"approvers": ["petrov"], "document": "d", "initiator": "ivanova",
+                          "amount": "100.00"})
+    workflow.do_engine_steps()
+    state = {"snapshot": serializer.serialize_json(workflow), "n": 0}
+
+    def one_completion():
+        wf = serializer.deserialize_json(state["snapshot"])
+        wf.script_engine = script_engine
+        task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
+        state["n"] += 1
+        answer = {"decision": "revise", "comment": "c"} if state["n"] % 2 else {"document": "d2"}
+        task.data.update(answer)
+        task.run()
+        wf.do_engine_steps()
+        # The floor is measured on a fixed state (round one), so it never pays for tree growth.
+        serializer.serialize_json(wf)
+
+    return timed(one_completion, ROUNDS)
+
+
+def engine_complete_ms(url: str) -> float:
+    """Median time of ``Engine.complete`` alone (finding the task and uploading are outside)."""
+    engine = fresh_engine(url)
+    instance_id = start_invoice(engine)
+    samples = []
+    for n in range(ROUNDS):
+        if n % 2 == 0:
+            actor, answer = "petrov", {"decision": "revise", "comment": "c"}
+        else:
+            actor = "ivanova"
+            answer = {"document": engine.upload(PDF, "v.pdf", "ivanova")["id"]}
+        task_id = open_task_id(engine, actor, instance_id)
+        samples.append(timed(lambda: engine.complete(task_id, answer, actor), 1))
+    engine.database.dispose()
+    return statistics.median(samples)
+
+
+def main() -> None:
+    floor = bare_round_trip_ms()
+    print(f"bare SpiffWorkflow load+complete+save: {floor:.2f} ms (median of {ROUNDS})")
+    for name, url in backends():
+        cost = engine_complete_ms(url)
+        print(f"engine complete_task on {name:<10}: {cost:.2f} ms  ratio {cost / floor:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""Who may see and who may act: checked in the engine, whatever door the request came in by."""
+from __future__ import annotations
+
+from engine.models import ProcessInstance, User, UserTask
+
+# Groups that see every invoice (the contract: accountants, the director and admins).
+OVERSEEING_GROUPS = frozenset({"accountants", "director", "admins"})
+DEPLOYING_GROUPS = frozenset({"analysts", "admins"})
+
+
+def may_see_instance(user: User, instance: ProcessInstance) -> bool:
+    """Participants and the overseeing groups see an instance; nobody else knows it exists."""
+    if user.group_names & OVERSEEING_GROUPS:
+        return True
+    return user.username == instance.initiator or user.username in (instance.participants or [])
+
+
+def may_act_on(user: User, task: UserTask) -> bool:
+    """The assignee, or a member of a candidate group, may act on a task."""
+    if task.assignee:
+        return task.assignee == user.username
+    return bool(user.group_names & set(task.candidate_groups or []))
+
+
+def may_deploy(user: User) -> bool:
+    """Only analysts and admins deploy diagrams."""
+    return bool(user.group_names & DEPLOYING_GROUPS)
+
+
+def may_cancel(user: User, instance: ProcessInstance) -> bool:
+    """The initiator and admins may cancel an instance."""
+    return user.username == instance.initiator or "admins" in user.group_names

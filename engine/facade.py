@@ -1,0 +1,148 @@
+"""The engine's front: every use case in its own transaction, driven from any Python code.
+
+>>> from engine import Engine
+>>> engine = Engine.from_settings()
+>>> engine.deploy_file("bpmn/invoice_approval.bpmn", actor="analyst")
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import attachments, definitions, instances, tasks, users
+from engine.clock import Clock, SystemClock
+from engine.db import Database
+from engine.definitions import DiagramCache
+from engine.errors import Conflict
+from engine.settings import Settings
+from engine.spiff.runtime import Runtime
+from engine.usecase import UseCase
+
+T = TypeVar("T")
+
+
+class Engine:
+    """Deploy diagrams, start instances, work tasks. No Flask: usable from a script or a shell."""
+
+    def __init__(self, database: Database, clock: Clock | None = None, data_dir: Path | None = None):
+        self.database = database
+        self.data_dir = Path(data_dir or Settings().data_dir)
+        self.clock = clock or SystemClock()
+        self.runtime = Runtime()
+        self.diagrams = DiagramCache()
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, clock: Clock | None = None) -> "Engine":
+        """An engine on the configured database (``INVOICEFLOW_*`` environment by default)."""
+        settings = settings or Settings.from_env()
+        return cls(Database(settings.effective_database_url), clock, settings.data_dir)
+
+    @contextmanager
+    def _use_case(self, write: bool = True):
+        scope = self.database.unit_of_work() if write else self.database.read_only()
+        try:
+            with scope as session:
+                yield UseCase(session, self.runtime, self.diagrams, self.clock.now())
+        except StaleDataError as err:
+            raise Conflict("The process instance was changed concurrently; reload and retry.") from err
+        except IntegrityError as err:
+            raise Conflict("The change conflicts with another one made at the same time.") from err
+
+    def _run(self, action: Callable[[UseCase], T], write: bool = True) -> T:
+        with self._use_case(write) as uc:
+            return action(uc)
+
+    def database_reachable(self) -> bool:
+        """Whether a trivial query succeeds (health checks)."""
+        return self.database.ping()
+
+    # Definitions
+    def deploy(self, xml: str | bytes, actor: str):
+        """Deploy BPMN text; a new version only when the content changed."""
+        return self._run(lambda uc: definitions.deploy(uc.session, xml, actor, uc.now))
+
+    def deploy_file(self, path: str | Path, actor: str):
+        """Deploy a BPMN file."""
+        return self.deploy(Path(path).read_bytes(), actor)
+
+    def definitions(self):
+        """The latest version of every process."""
+        return self._run(lambda uc: definitions.list_latest(uc.session), write=False)
+
+    def definition_versions(self, key: str):
+        """Every version of one process."""
+        return self._run(lambda uc: definitions.list_versions(uc.session, key), write=False)
+
+    # Instances
+    def start(self, key: str, data, actor: str):
+        """Start the latest version of ``key``."""
+        return self._run(lambda uc: instances.start_instance(uc, key, data, actor))
+
+    def cancel(self, instance_id: str, actor: str, reason: str = ""):
+        """Cancel a running instance."""
+        return self._run(lambda uc: instances.cancel_instance(uc, instance_id, actor, reason))
+
+    def instance(self, instance_id: str, actor: str):
+        """One instance as the actor may see it."""
+        return self._run(lambda uc: instances.get_instance(uc, instance_id, actor), write=False)
+
+    def history(self, instance_id: str, actor: str):
+        """The audit trail of an instance."""
+        return self._run(lambda uc: instances.instance_history(uc, instance_id, actor), write=False)
+
+    def instances(self, actor: str, **filters):
+        """Instances the actor may see, with the total."""
+        return self._run(lambda uc: instances.list_instances(uc, actor, **filters), write=False)
+
+    # Tasks
+    def tasks(self, actor: str, **filters):
+        """Tasks of the actor, with the total."""
+        return self._run(lambda uc: tasks.list_tasks(uc, actor, **filters), write=False)
+
+    def task(self, task_id: str, actor: str):
+        """One task."""
+        return self._run(lambda uc: tasks.get_task(uc, task_id, actor), write=False)
+
+    def claim(self, task_id: str, actor: str):
+        """Claim a group task."""
+        return self._run(lambda uc: tasks.claim_task(uc, task_id, actor))
+
+    def unclaim(self, task_id: str, actor: str):
+        """Give a claimed task back."""
+        return self._run(lambda uc: tasks.unclaim_task(uc, task_id, actor))
+
+    def complete(self, task_id: str, data, actor: str):
+        """Complete a task with form data; returns (task, instance)."""
+        return self._run(lambda uc: tasks.complete_task(uc, task_id, data, actor))
+
+    # Attachments
+    def upload(self, content: bytes, filename: str, actor: str) -> dict:
+        """Store an uploaded file; returns its metadata."""
+        def action(uc):
+            uc.user(actor)
+            row = attachments.save_attachment(uc.session, self.data_dir, content, filename, actor, uc.now)
+            return {"id": row.id, "filename": row.filename, "content_type": row.content_type,
+                    "size": row.size, "sha256": row.sha256}
+        return self._run(action)
+
+    # Users
+    def create_user(self, username: str, **fields):
+        """Create or update a user."""
+        return self._run(lambda uc: users.create_user(uc.session, username, **fields))
+
+    def issue_token(self, username: str, label: str = "") -> str:
+        """A new bearer token for the user (printed once, stored as a hash)."""
+        return self._run(lambda uc: users.issue_token(uc.session, username, uc.now, label))
+
+    def revoke_tokens(self, username: str) -> int:
+        """Revoke every token of the user."""
+        return self._run(lambda uc: users.revoke_tokens(uc.session, username, uc.now))
+
+    def authenticate(self, token: str):
+        """The active user of a live token, or None."""
+        return self._run(lambda uc: users.authenticate(uc.session, token, uc.now))

@@ -1,0 +1,16 @@
+"""SQLAlchemy 2 typed models of invoiceflow. The schema itself is owned by Alembic migrations."""
+from .base import Base
+from .definitions import ProcessDefinition
+from .attachments import Attachment
+from .instances import (
+    AuditEvent,
+    ProcessInstance,
+    TaskCandidateGroup,
+    UserTask,
+)
+from .users import STANDARD_GROUPS, ApiToken, Group, User, user_groups
+
+__all__ = [
+    "Base", "ProcessDefinition", "ProcessInstance", "UserTask", "TaskCandidateGroup",
+    "AuditEvent", "Attachment", "User", "Group", "ApiToken", "user_groups", "STANDARD_GROUPS",
+]

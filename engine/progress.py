@@ -1,0 +1,131 @@
+"""Turn what the engine did into rows: status, user tasks, audit, snapshot. No commit here."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from engine.models import AuditEvent, ProcessInstance, TaskCandidateGroup, UserTask
+from engine.models.instances import COMPLETED, FAILED, OPEN, WITHDRAWN
+from engine.spiff.diagram import Diagram
+from engine.spiff.due_dates import is_expression, resolve_due_date
+from engine.spiff.runtime import ProcessFailed, Runtime, SERIALIZER_VERSION, Step
+
+
+def audit(session: Session, instance: ProcessInstance, now: datetime, actor: str, event: str,
+          data: dict | None = None, task: UserTask | None = None) -> None:
+    """Append one entry to the instance's audit trail."""
+    session.add(AuditEvent(
+        instance_id=instance.id, at=now, actor=actor, event=event,
+        task_id=task.id if task else None, task_name=task.name if task else None,
+        data=data or {},
+    ))
+
+
+def record_step(session: Session, runtime: Runtime, diagram: Diagram, instance: ProcessInstance,
+                workflow, step: Step, now: datetime) -> None:
+    """Bring the instance's rows in line with the workflow after an engine step."""
+    for element_id in step.entered:
+        element = diagram.element(element_id)
+        if element is not None and element.status:
+            instance.status = element.status
+    _sync_tasks(session, runtime, diagram, instance, workflow, now)
+    instance.data = runtime.current_data(workflow)
+    instance.snapshot = runtime.snapshot(workflow)
+    instance.serializer_version = SERIALIZER_VERSION
+    instance.updated_at = now
+    flag_modified(instance, "updated_at")  # always an UPDATE, so always a revision bump
+    if workflow.completed and instance.running:
+        instance.state = COMPLETED
+        instance.ended_at = now
+        audit(session, instance, now, "system", "instance_completed", {"status": instance.status})
+
+
+def record_failure(session: Session, instance: ProcessInstance, failure: ProcessFailed,
+                   now: datetime) -> None:
+    """Mark the instance failed with the reason; nobody can act on its tasks any more."""
+    instance.state = FAILED
+    instance.failure = str(failure)
+    instance.ended_at = now
+    instance.updated_at = now
+    for row in _open_rows(session, instance):
+        row.state = WITHDRAWN
+    audit(session, instance, now, "system", "instance_failed",
+          {"element": failure.element_id, "reason": str(failure)})
+
+
+def withdraw_open_tasks(session: Session, instance: ProcessInstance) -> None:
+    """Close every open task row of an instance that has stopped."""
+    for row in _open_rows(session, instance):
+        row.state = WITHDRAWN
+
+
+def _open_rows(session: Session, instance: ProcessInstance) -> list[UserTask]:
+    return list(session.scalars(
+        select(UserTask).where(UserTask.instance_id == instance.id, UserTask.state == OPEN)
+    ))
+
+
+def _sync_tasks(session, runtime, diagram, instance, workflow, now) -> None:
+    ready = {str(task.id): task for task in runtime.ready_user_tasks(workflow)}
+    rows = _open_rows(session, instance)
+    for row in rows:
+        if row.id not in ready:  # cancelled by an event, a boundary timer or cancellation
+            row.state = WITHDRAWN
+            audit(session, instance, now, "system", "task_withdrawn", task=row)
+    known = {row.id for row in rows}
+    for task_id, task in ready.items():
+        if task_id not in known:
+            row = _new_task_row(runtime, diagram, instance, task, now)
+            session.add(row)
+            _add_participant(instance, row.assignee)
+            audit(session, instance, now, "system", "task_created",
+                  {"assignee": row.assignee, "candidate_groups": row.candidate_groups}, task=row)
+
+
+def _new_task_row(runtime, diagram, instance, task, now) -> UserTask:
+    element = diagram.element(task.task_spec.bpmn_id)
+
+    def evaluate(text):
+        try:
+            return runtime.script_engine.evaluate(task, text)
+        except Exception as err:
+            raise ProcessFailed(f"{element.describe()}: {err}", element.id) from err
+
+    assignee = _resolve(element.assignee, evaluate)
+    groups = _resolve_groups(element.candidate_groups, evaluate)
+    due = None
+    if element.due_date:
+        try:
+            due = resolve_due_date(element.due_date, evaluate, now)
+        except ValueError as err:
+            raise ProcessFailed(f"{element.describe()}: dueDate: {err}", element.id) from err
+    row = UserTask(
+        id=str(task.id), instance_id=instance.id, element_id=element.id,
+        name=element.name or element.id, form_key=element.form_key,
+        assignee=str(assignee) if assignee else None, candidate_groups=groups,
+        state=OPEN, due_at=due, created_at=now,
+    )
+    row.groups = [TaskCandidateGroup(group_name=name) for name in groups]
+    return row
+
+
+def _resolve(text: str | None, evaluate):
+    if not text:
+        return None
+    return evaluate(text) if is_expression(text) else text.strip()
+
+
+def _resolve_groups(text: str | None, evaluate) -> list[str]:
+    value = _resolve(text, evaluate)
+    if not value:
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return sorted({str(item).strip() for item in items if str(item).strip()})
+
+
+def _add_participant(instance: ProcessInstance, username: str | None) -> None:
+    if username and username not in (instance.participants or []):
+        instance.participants = [*(instance.participants or []), username]

@@ -1,0 +1,44 @@
+"""Every setting of the service, declared once, with its default and its environment variable."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_PREFIX = "INVOICEFLOW_"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(ENV_PREFIX + name, default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one running service (web or worker).
+
+    ``data_dir`` holds attachments and, unless ``database_url`` says otherwise, the SQLite
+    database. ``secret_key`` signs web sessions (the REST API uses bearer tokens).
+    """
+
+    data_dir: Path = field(default_factory=lambda: Path("var").resolve())
+    database_url: str | None = None
+    secret_key: str = "dev-insecure-change-me"
+    script_step_budget: int = 100_000
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured database URL, or an SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'invoiceflow.sqlite3'}"
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        """Read ``INVOICEFLOW_*`` variables; keyword arguments win over the environment."""
+        values = {
+            "data_dir": Path(_env("DATA_DIR", "var")).resolve(),
+            "database_url": _env("DATABASE_URL") or None,
+            "secret_key": _env("SECRET_KEY", "dev-insecure-change-me"),
+        }
+        values.update(overrides)
+        return cls(**values)

@@ -1,0 +1,40 @@
+"""What every use case works with: one session (one transaction), the runtime, the time."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+import forms
+from engine.definitions import DiagramCache
+from engine.errors import FormInvalid
+from engine.form_context import DatabaseFormContext
+from engine.models import User
+from engine.spiff.runtime import Runtime
+from engine.users import get_user
+
+
+@dataclass
+class UseCase:
+    session: Session
+    runtime: Runtime
+    diagrams: DiagramCache
+    now: datetime
+
+    def user(self, username: str) -> User:
+        """The acting user (must exist and be active)."""
+        from engine.errors import NotAllowed
+
+        user = get_user(self.session, username)
+        if not user.active:
+            raise NotAllowed(f"User '{username}' is not active.")
+        return user
+
+    def validate(self, form_key: str, data, actor: str, initiator: str | None) -> dict:
+        """Validate ``data`` with the named form; FormInvalid lists every field at fault."""
+        context = DatabaseFormContext(self.session, actor, initiator, self.now.date())
+        try:
+            return forms.validate_form(form_key, data, context)
+        except forms.FormInvalid as err:
+            raise FormInvalid("The data does not pass the form's validation.", err.errors) from err
