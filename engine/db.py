@@ -44,7 +44,9 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         self.engine = make_sql_engine(url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # No autoflush: a use case's changes go out in one flush at its end (or where it flushes
+        # on purpose), so an instance is updated once per transaction, not once per query.
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:

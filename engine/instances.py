@@ -8,6 +8,7 @@ import forms
 from engine.access import OVERSEEING_GROUPS, may_cancel, may_see_instance
 from engine.definitions import latest_definition
 from engine.errors import Conflict, InstanceNotFound, InvalidInput, NotAllowed
+from engine.models.base import new_id
 from engine.models import AuditEvent, ProcessDefinition, ProcessInstance, UserTask
 from engine.models.instances import CANCELLED, OPEN, RUNNING
 from engine.progress import audit, record_failure, record_step, withdraw_open_tasks
@@ -28,12 +29,11 @@ def start_instance(uc: UseCase, key: str, data, actor: str) -> InstanceView:
     data = {**data, "initiator": actor}
     key_field = diagram.business_key_field
     instance = ProcessInstance(
-        definition=definition, business_key=str(data.get(key_field)) if key_field and data.get(key_field) else None,
+        id=new_id(), definition=definition, business_key=str(data.get(key_field)) if key_field and data.get(key_field) else None,
         state=RUNNING, initiator=actor, started_at=uc.now, updated_at=uc.now, data=data,
         participants=[actor], snapshot="{}", serializer_version="",
     )
     uc.session.add(instance)
-    uc.session.flush()
     audit(uc.session, instance, uc.now, actor, "instance_started",
           {"data": data, "form_key": diagram.start_form})
     try:

@@ -18,20 +18,21 @@ def audit(session: Session, instance: ProcessInstance, now: datetime, actor: str
           data: dict | None = None, task: UserTask | None = None) -> None:
     """Append one entry to the instance's audit trail."""
     session.add(AuditEvent(
-        instance_id=instance.id, at=now, actor=actor, event=event,
+        instance=instance, at=now, actor=actor, event=event,
         task_id=task.id if task else None, task_name=task.name if task else None,
         data=data or {},
     ))
 
 
 def record_step(session: Session, runtime: Runtime, diagram: Diagram, instance: ProcessInstance,
-                workflow, step: Step, now: datetime) -> None:
-    """Bring the instance's rows in line with the workflow after an engine step."""
+                workflow, step: Step, now: datetime) -> list[UserTask]:
+    """Bring the instance's rows in line with the workflow after an engine step; return the
+    open task rows."""
     for element_id in step.entered:
         element = diagram.element(element_id)
         if element is not None and element.status:
             instance.status = element.status
-    _sync_tasks(session, runtime, diagram, instance, workflow, now)
+    open_rows = _sync_tasks(session, runtime, diagram, instance, workflow, now)
     instance.data = runtime.current_data(workflow)
     instance.snapshot = runtime.snapshot(workflow)
     instance.serializer_version = SERIALIZER_VERSION
@@ -41,6 +42,7 @@ def record_step(session: Session, runtime: Runtime, diagram: Diagram, instance: 
         instance.state = COMPLETED
         instance.ended_at = now
         audit(session, instance, now, "system", "instance_completed", {"status": instance.status})
+    return open_rows
 
 
 def record_failure(session: Session, instance: ProcessInstance, failure: ProcessFailed,
@@ -63,12 +65,15 @@ def withdraw_open_tasks(session: Session, instance: ProcessInstance) -> None:
 
 
 def _open_rows(session: Session, instance: ProcessInstance) -> list[UserTask]:
-    return list(session.scalars(
+    rows = session.scalars(
         select(UserTask).where(UserTask.instance_id == instance.id, UserTask.state == OPEN)
-    ))
+        .order_by(UserTask.created_at, UserTask.id))
+    # The session does not autoflush: a row closed in this transaction is still "open" in the
+    # database, but the object in memory knows better.
+    return [row for row in rows if row.state == OPEN]
 
 
-def _sync_tasks(session, runtime, diagram, instance, workflow, now) -> None:
+def _sync_tasks(session, runtime, diagram, instance, workflow, now) -> list[UserTask]:
     ready = {str(task.id): task for task in runtime.ready_user_tasks(workflow)}
     rows = _open_rows(session, instance)
     for row in rows:
@@ -83,6 +88,8 @@ def _sync_tasks(session, runtime, diagram, instance, workflow, now) -> None:
             _add_participant(instance, row.assignee)
             audit(session, instance, now, "system", "task_created",
                   {"assignee": row.assignee, "candidate_groups": row.candidate_groups}, task=row)
+            rows.append(row)
+    return [row for row in rows if row.state == OPEN]
 
 
 def _new_task_row(runtime, diagram, instance, task, now) -> UserTask:

@@ -88,15 +88,14 @@ def complete_task(uc: UseCase, task_id: str, data, actor: str) -> tuple[TaskView
     task.data = cleaned
     audit(uc.session, instance, uc.now, actor, "task_completed",
           {"data": cleaned, "form_key": task.form_key}, task=task)
+    open_rows = []
     try:
         step = uc.runtime.complete(workflow, task.id, cleaned)
-        record_step(uc.session, uc.runtime, diagram, instance, workflow, step, uc.now)
+        open_rows = record_step(uc.session, uc.runtime, diagram, instance, workflow, step, uc.now)
     except ProcessFailed as failure:
         record_failure(uc.session, instance, failure, uc.now)
     uc.session.flush()
-    open_rows = uc.session.scalars(select(UserTask).where(
-        UserTask.instance_id == instance.id, UserTask.state == OPEN).order_by(UserTask.created_at))
-    return task_view(task), instance_view(instance, list(open_rows))
+    return task_view(task), instance_view(instance, open_rows)
 
 
 def _actionable(uc: UseCase, task_id: str, actor: str) -> UserTask:

@@ -1,14 +1,14 @@
 """What every use case works with: one session (one transaction), the runtime, the time."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 import forms
 from engine.definitions import DiagramCache
-from engine.errors import FormInvalid
+from engine.errors import FormInvalid, NotAllowed
 from engine.form_context import DatabaseFormContext
 from engine.models import User
 from engine.spiff.runtime import Runtime
@@ -21,12 +21,13 @@ class UseCase:
     runtime: Runtime
     diagrams: DiagramCache
     now: datetime
+    _users: dict[str, User] = field(default_factory=dict)
 
     def user(self, username: str) -> User:
-        """The acting user (must exist and be active)."""
-        from engine.errors import NotAllowed
-
-        user = get_user(self.session, username)
+        """The acting user (must exist and be active); loaded once per use case."""
+        user = self._users.get(username)
+        if user is None:
+            user = self._users[username] = get_user(self.session, username)
         if not user.active:
             raise NotAllowed(f"User '{username}' is not active.")
         return user

@@ -20,7 +20,7 @@ def token_hash(token: str) -> str:
 
 def find_user(session: Session, username: str) -> User | None:
     """The user with this username, or None."""
-    return session.scalars(select(User).where(User.username == username)).first()
+    return session.scalars(select(User).where(User.username == username)).unique().first()
 
 
 def get_user(session: Session, username: str) -> User:
@@ -74,7 +74,7 @@ def revoke_tokens(session: Session, username: str, now: datetime) -> int:
     user = get_user(session, username)
     tokens = session.scalars(
         select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-    ).all()
+    ).unique().all()
     for token in tokens:
         token.revoked_at = now
     return len(tokens)
@@ -82,7 +82,7 @@ def revoke_tokens(session: Session, username: str, now: datetime) -> int:
 
 def authenticate(session: Session, token: str, now: datetime) -> UserView | None:
     """The active user a live token belongs to (recording its use), or None."""
-    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).first()
+    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).unique().first()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     row.last_used_at = now

@@ -17,7 +17,8 @@ class ProcessDefinition(Base):
     key: Mapped[str] = mapped_column(String(100), index=True)
     version: Mapped[int]
     name: Mapped[str] = mapped_column(String(200), default="")
-    bpmn_xml: Mapped[str] = mapped_column(Text)
+    # Deferred: instances load their definition all the time, the XML only on a cache miss.
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64))
     deployed_by: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -87,8 +87,9 @@ class UserTask(Base):
     data: Mapped[dict | None] = mapped_column(JsonData)
 
     instance: Mapped[ProcessInstance] = relationship(lazy="joined")
+    # Written with the task, queried by joins; never needed when a task row is loaded.
     groups: Mapped[list["TaskCandidateGroup"]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
+        cascade="all, delete-orphan", lazy="select"
     )
 
 
@@ -118,3 +119,6 @@ class AuditEvent(Base):
     task_id: Mapped[str | None] = mapped_column(String(36))
     task_name: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict] = mapped_column(JsonData, default=dict)
+
+    # Declared so one flush inserts the instance before its first audit entries.
+    instance: Mapped[ProcessInstance] = relationship(lazy="raise")

@@ -39,7 +39,7 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
-    groups: Mapped[list[Group]] = relationship(secondary=user_groups, lazy="selectin")
+    groups: Mapped[list[Group]] = relationship(secondary=user_groups, lazy="joined")
 
     @property
     def group_names(self) -> set[str]:

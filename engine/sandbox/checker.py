@@ -15,23 +15,60 @@ def strip_wrapper(source: str) -> tuple[str, int]:
     Returns the text and how many lines were dropped in front of it (to keep line numbers).
     Only the whole text is unwrapped: ``$`` is never valid Python, so a partly wrapped text
     such as ``${a} + ${b}`` simply fails to parse."""
-    text = source.strip()
-    dropped = source[: len(source) - len(source.lstrip())].count("\n")
+    text, dropped = _strip_counting_lines(source)
     if text.startswith("${") and text.endswith("}"):
-        text = text[2:-1]
-    return text.strip(), dropped
+        text, more = _strip_counting_lines(text[2:-1])
+        dropped += more
+    return text, dropped
 
 
-@lru_cache(maxsize=512)
+def _strip_counting_lines(text: str) -> tuple[str, int]:
+    stripped = text.lstrip()
+    return stripped.rstrip(), text[: len(text) - len(stripped)].count("\n")
+
+
+# Parsed trees are cached (they are never modified), but only for short sources, which is
+# nearly all of them, so the cache cannot hold much memory whatever is deployed.
+_CACHED_SOURCE_CHARS = 2_000
+
+
 def parse_expression(source: str) -> ast.Expression:
-    """Parse and check an expression; the tree is cached and must not be modified."""
+    """Parse and check an expression (``${...}`` allowed); the tree must not be modified."""
+    source = _as_text(source)
+    if len(source) <= _CACHED_SOURCE_CHARS:
+        return _cached_expression(source)
+    return _parse_expression(source)
+
+
+def parse_script(source: str) -> ast.Module:
+    """Parse and check a script; the tree must not be modified."""
+    source = _as_text(source)
+    if len(source) <= _CACHED_SOURCE_CHARS:
+        return _cached_script(source)
+    return _parse_and_check(source, "exec", 0)
+
+
+def _as_text(source) -> str:
+    # SpiffWorkflow passes None for an empty <script/> element.
+    if source is None:
+        return ""
+    if not isinstance(source, str):
+        raise UnsafeCode(f"code must be text, not {type(source).__name__}")
+    return source
+
+
+def _parse_expression(source: str) -> ast.Expression:
     text, dropped = strip_wrapper(source)
     return _parse_and_check(text, "eval", dropped)
 
 
+@lru_cache(maxsize=512)
+def _cached_expression(source: str) -> ast.Expression:
+    return _parse_expression(source)
+
+
 @lru_cache(maxsize=256)
-def parse_script(source: str) -> ast.Module:
-    """Parse and check a script; the tree is cached and must not be modified."""
+def _cached_script(source: str) -> ast.Module:
     return _parse_and_check(source, "exec", 0)
 
 
@@ -137,6 +174,7 @@ class _Checker:
             if self.expression and func.attr in policy.MUTATING_METHODS:
                 self.fail(f"method '{func.attr}' changes data and is not allowed in an expression")
             return policy.METHOD_KEYWORDS
+        self.visit(func)  # name what is wrong inside first, e.g. a lambda
         self.fail("only built-in functions and allowed methods can be called")
 
     def visit_Dict(self, node: ast.Dict) -> None:

@@ -181,13 +181,15 @@ def _attribute(interp, node):
 
 def _call(interp, node):
     func = node.func
-    receiver = interp.eval(func.value) if isinstance(func, ast.Attribute) else None
+    is_method = isinstance(func, ast.Attribute)
+    allowed = policy.METHOD_KEYWORDS if is_method else policy.BUILTIN_KEYWORDS.get(
+        getattr(func, "id", None), ())
+    for keyword in node.keywords:  # refuse before evaluating anything
+        if keyword.arg not in allowed:
+            raise UnsafeCode(f"keyword argument '{keyword.arg}' is not allowed here", interp.line)
+    receiver = interp.eval(func.value) if is_method else None
     args = [interp.eval(arg) for arg in node.args]
-    kwargs = {}
-    for keyword in node.keywords:
-        if keyword.arg is None:
-            raise UnsafeCode("'**' arguments are not allowed", interp.line)
-        kwargs[keyword.arg] = interp.eval(keyword.value)
+    kwargs = {keyword.arg: interp.eval(keyword.value) for keyword in node.keywords}
     if isinstance(func, ast.Name):
         return interp.call_builtin(func.id, args, kwargs)
     if isinstance(func, ast.Attribute):

@@ -8,8 +8,8 @@ from itertools import islice
 
 from engine.sandbox import library, policy
 from engine.sandbox.errors import ScriptFailed, UnsafeCode
-from engine.sandbox.formatting import format_value
 from engine.sandbox.control import CONTROL_HANDLERS
+from engine.sandbox.formatting import format_value
 from engine.sandbox.handlers import BINARY, EXPRESSION_HANDLERS
 from engine.sandbox.limits import (ALLOC_UNIT, CHARS_PER_UNIT, MAX_SIZE, MAX_STEPS, MAX_WEIGHT,
                                    SIZED, TIME_LIMIT, check_binop, check_result, is_container,
@@ -22,13 +22,14 @@ class Interpreter:
     """Evaluates one checked tree against a namespace, within the limits of ``limits``.
 
     ``namespace`` is read and (for scripts) written directly; callers pass a copy.
-    ``readonly`` names may be read but not assigned. ``mutating`` allows methods that change
-    values (scripts only)."""
+    ``readonly`` names may be read but not assigned. ``mutating`` (scripts only) allows
+    statements and methods that change values; without it only expression syntax runs."""
 
     def __init__(self, namespace: dict, readonly=frozenset(), mutating: bool = False):
         self.scopes = [namespace]
         self.readonly = readonly
         self.mutating = mutating
+        self.allowed = policy.SCRIPT_NODES if mutating else policy.EXPRESSION_NODES
         self.steps = 0
         self.deadline = time.monotonic() + TIME_LIMIT
         self.line: int | None = None
@@ -102,7 +103,7 @@ class Interpreter:
         if line is not None:
             self.line = line
         handler = HANDLERS.get(type(node))
-        if handler is None:
+        if handler is None or type(node) not in self.allowed:
             raise UnsafeCode(policy.node_message(type(node)), self.line)
         return handler(self, node)
 

@@ -42,7 +42,9 @@ MAX_ROUND_DIGITS = 100
 CHARS_PER_UNIT = 64
 
 CONTAINERS = (list, tuple, set, frozenset, dict)
-SIZED = (str, list, tuple, set, frozenset, dict)
+SIZED = (str, bytes, bytearray, list, tuple, set, frozenset, dict)
+_SEQUENCES = (str, bytes, bytearray, list, tuple)
+_TEXT = (str, bytes, bytearray)
 
 
 def is_container(value) -> bool:
@@ -112,9 +114,9 @@ def _check_power(base, exponent) -> None:
 
 def _repeat_count(left, right):
     """For ``seq * n`` in either order: (sequence, count), else None."""
-    if isinstance(left, (str, list, tuple)) and _int(right):
+    if isinstance(left, _SEQUENCES) and _int(right):
         return left, right
-    if isinstance(right, (str, list, tuple)) and _int(left):
+    if isinstance(right, _SEQUENCES) and _int(left):
         return right, left
     return None
 
@@ -141,7 +143,7 @@ def _check_shift(left, right) -> None:
 
 def _check_modulo(left, _right) -> None:
     # "%" on a str is printf-style formatting: a width like "%999999999s" allocates unboundedly.
-    if isinstance(left, str):
+    if isinstance(left, _TEXT):
         raise ScriptFailed("'%' formatting of strings is not allowed; use an f-string")
 
 
