@@ -6,8 +6,6 @@ INVOICEFLOW_TEST_DATABASE_URL is set; under CI it must be, and must answer).
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -16,29 +14,10 @@ from engine.clock import FrozenClock
 from engine.db import Database
 from engine.migrate import upgrade
 from engine.models import STANDARD_GROUPS, Base
+from support import FIXTURES, INVOICE_BPMN, PDF, PEOPLE  # noqa: F401
 
-ROOT = Path(__file__).resolve().parent.parent
-INVOICE_BPMN = ROOT / "bpmn" / "invoice_approval.bpmn"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bpmn"
 PG_URL = os.environ.get("INVOICEFLOW_TEST_DATABASE_URL")
 UNDER_CI = bool(os.environ.get("CI"))
-
-PEOPLE = {
-    "ivanova": ("employees",),
-    "kuznetsov": ("employees",),
-    "petrov": ("employees", "managers"),
-    "sidorova": ("employees", "managers"),
-    "volkov": ("employees", "managers"),
-    "director": ("employees", "director"),
-    "buh": ("employees", "accountants"),
-    "buh2": ("employees", "accountants"),
-    "analyst": ("employees", "analysts"),
-    "admin": ("admins",),
-    "lawyer": ("employees", "lawyers"),
-}
-
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
 
 @pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory) -> str:

@@ -7,7 +7,7 @@ import re
 from click.testing import CliRunner
 
 from api.cli import main
-from conftest import PDF, ROOT
+from support import PDF, ROOT
 
 
 def test_readme_walk_through(tmp_path, monkeypatch):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FIXTURES, INVOICE_BPMN
+from support import FIXTURES, INVOICE_BPMN
 from engine.errors import InvalidBpmn
 
 

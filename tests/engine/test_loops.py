@@ -5,7 +5,7 @@ import json
 
 from SpiffWorkflow.util.task import TaskState
 
-from conftest import INVOICE_BPMN
+from support import INVOICE_BPMN
 from engine.spiff.diagram import parse_diagram
 from engine.spiff.runtime import Runtime
 

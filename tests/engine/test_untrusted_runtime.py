@@ -2,7 +2,7 @@
 reason in its history, and the process running it goes on serving."""
 from __future__ import annotations
 
-from conftest import FIXTURES
+from support import FIXTURES
 
 
 def test_runaway_script_marks_the_instance_failed(engine, people):

@@ -1,7 +1,7 @@
 """Running instances stay on their version; an analyst's inserted step reaches new instances."""
 from __future__ import annotations
 
-from conftest import FIXTURES, INVOICE_BPMN
+from support import FIXTURES, INVOICE_BPMN
 from helpers import act, approve, open_task
 
 
