@@ -8,6 +8,7 @@ correlations).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,6 +41,18 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         raise sandbox.UnsafeCode(SERVICE_TASKS_UNSUPPORTED)
 
 
+_DURATION = r"P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
+_DATETIME = r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?"
+_TIMER_LITERAL = re.compile(
+    rf"^(R\d*/({_DATETIME}/)?{_DURATION}|{_DURATION}|{_DATETIME}(/{_DURATION})?)$"
+)
+
+
+def is_timer_literal(expression: str) -> bool:
+    """Whether the text is an ISO 8601 duration, date-time or repeating interval."""
+    return bool(_TIMER_LITERAL.match(expression.strip()))
+
+
 class SandboxedScriptEngine(PythonScriptEngine):
     """PythonScriptEngine running untrusted diagram code in the sandbox.
 
@@ -60,7 +73,13 @@ class SandboxedScriptEngine(PythonScriptEngine):
         sandbox.check_script(script)
 
     def evaluate(self, task, expression: str, external_context=None):
-        """Evaluate an expression against ``task.data`` (plus read-only external names)."""
+        """Evaluate an expression against ``task.data`` (plus read-only external names).
+
+        A bare ISO 8601 timer literal (``PT24H``, ``R/P1D``, ``2026-12-01T09:00:00``), written
+        unquoted as Camunda Modeler writes timer definitions, is its own value.
+        """
+        if is_timer_literal(expression):
+            return expression.strip()
         try:
             return self.environment.evaluate(expression, task.data, external_context)
         except sandbox.SandboxError as err:

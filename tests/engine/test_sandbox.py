@@ -385,3 +385,19 @@ def test_engine_runs_a_real_workflow():
 def test_a_failing_script_task_errors_the_task():
     with pytest.raises(WorkflowTaskException, match="the code ran"):
         run_process("while True: pass", {})
+
+
+@pytest.mark.parametrize("literal", ["PT24H", "P2D", "R/P1D", "R3/PT10M", "P1Y2M3DT4H5M6S",
+                                     "2026-12-01T09:00:00Z", "2026-12-01", "R/2026-12-01T09:00:00Z/P1D"])
+def test_unquoted_iso_timer_literals_are_their_own_value(literal):
+    from engine.script_engine import SandboxedScriptEngine
+
+    task = types.SimpleNamespace(data={})
+    assert SandboxedScriptEngine().evaluate(task, literal) == literal
+
+
+@pytest.mark.parametrize("text", ["P", "PT", "PX", "P2Dx", "2026-13", "decision"])
+def test_non_timer_text_is_not_taken_for_a_timer_literal(text):
+    from engine.script_engine import is_timer_literal
+
+    assert not is_timer_literal(text)
