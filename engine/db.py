@@ -20,7 +20,7 @@ def make_sql_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": 0})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

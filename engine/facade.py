@@ -22,8 +22,18 @@ from engine.errors import Conflict
 from engine.settings import Settings
 from engine.spiff.runtime import Runtime
 from engine.usecase import UseCase
+from engine.views import UserView
 
 T = TypeVar("T")
+
+# Who acts: a username, or a user the caller has just authenticated (saves reloading them).
+Actor = str | UserView
+
+
+def _split_actor(actor: Actor) -> tuple[str, UserView | None]:
+    if isinstance(actor, UserView):
+        return actor.username, actor
+    return actor, None
 
 
 class Engine:
@@ -53,8 +63,10 @@ class Engine:
         except IntegrityError as err:
             raise Conflict("The change conflicts with another one made at the same time.") from err
 
-    def _run(self, action: Callable[[UseCase], T], write: bool = True) -> T:
+    def _run(self, action: Callable[[UseCase], T], write: bool = True, known=None) -> T:
         with self._use_case(write) as uc:
+            if known is not None:
+                uc.remember(known)
             return action(uc)
 
     def database_reachable(self) -> bool:
@@ -62,11 +74,12 @@ class Engine:
         return self.database.ping()
 
     # Definitions
-    def deploy(self, xml: str | bytes, actor: str):
+    def deploy(self, xml: str | bytes, actor: Actor):
         """Deploy BPMN text; a new version only when the content changed."""
-        return self._run(lambda uc: definitions.deploy(uc.session, xml, actor, uc.now))
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: definitions.deploy(uc.session, xml, actor, uc.now), known=known)
 
-    def deploy_file(self, path: str | Path, actor: str):
+    def deploy_file(self, path: str | Path, actor: Actor):
         """Deploy a BPMN file."""
         return self.deploy(Path(path).read_bytes(), actor)
 
@@ -79,56 +92,68 @@ class Engine:
         return self._run(lambda uc: definitions.list_versions(uc.session, key), write=False)
 
     # Instances
-    def start(self, key: str, data, actor: str):
+    def start(self, key: str, data, actor: Actor):
         """Start the latest version of ``key``."""
-        return self._run(lambda uc: instances.start_instance(uc, key, data, actor))
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: instances.start_instance(uc, key, data, actor), known=known)
 
-    def cancel(self, instance_id: str, actor: str, reason: str = ""):
+    def cancel(self, instance_id: str, actor: Actor, reason: str = ""):
         """Cancel a running instance."""
-        return self._run(lambda uc: instances.cancel_instance(uc, instance_id, actor, reason))
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: instances.cancel_instance(uc, instance_id, actor, reason), known=known)
 
-    def instance(self, instance_id: str, actor: str):
+    def instance(self, instance_id: str, actor: Actor):
         """One instance as the actor may see it."""
-        return self._run(lambda uc: instances.get_instance(uc, instance_id, actor), write=False)
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: instances.get_instance(uc, instance_id, actor), write=False, known=known)
 
-    def history(self, instance_id: str, actor: str):
+    def history(self, instance_id: str, actor: Actor):
         """The audit trail of an instance."""
-        return self._run(lambda uc: instances.instance_history(uc, instance_id, actor), write=False)
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: instances.instance_history(uc, instance_id, actor), write=False, known=known)
 
-    def instances(self, actor: str, **filters):
+    def instances(self, actor: Actor, **filters):
         """Instances the actor may see, with the total."""
-        return self._run(lambda uc: instances.list_instances(uc, actor, **filters), write=False)
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: instances.list_instances(uc, actor, **filters), write=False, known=known)
 
     # Tasks
-    def tasks(self, actor: str, **filters):
+    def tasks(self, actor: Actor, **filters):
         """Tasks of the actor, with the total."""
-        return self._run(lambda uc: tasks.list_tasks(uc, actor, **filters), write=False)
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: tasks.list_tasks(uc, actor, **filters), write=False, known=known)
 
-    def task(self, task_id: str, actor: str):
+    def task(self, task_id: str, actor: Actor):
         """One task."""
-        return self._run(lambda uc: tasks.get_task(uc, task_id, actor), write=False)
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: tasks.get_task(uc, task_id, actor), write=False, known=known)
 
-    def claim(self, task_id: str, actor: str):
+    def claim(self, task_id: str, actor: Actor):
         """Claim a group task."""
-        return self._run(lambda uc: tasks.claim_task(uc, task_id, actor))
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: tasks.claim_task(uc, task_id, actor), known=known)
 
-    def unclaim(self, task_id: str, actor: str):
+    def unclaim(self, task_id: str, actor: Actor):
         """Give a claimed task back."""
-        return self._run(lambda uc: tasks.unclaim_task(uc, task_id, actor))
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: tasks.unclaim_task(uc, task_id, actor), known=known)
 
-    def complete(self, task_id: str, data, actor: str):
+    def complete(self, task_id: str, data, actor: Actor):
         """Complete a task with form data; returns (task, instance)."""
-        return self._run(lambda uc: tasks.complete_task(uc, task_id, data, actor))
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: tasks.complete_task(uc, task_id, data, actor), known=known)
 
     # Attachments
-    def upload(self, content: bytes, filename: str, actor: str) -> dict:
+    def upload(self, content: bytes, filename: str, actor: Actor) -> dict:
         """Store an uploaded file; returns its metadata."""
+        actor, known = _split_actor(actor)
+
         def action(uc):
             uc.user(actor)
             row = attachments.save_attachment(uc.session, self.data_dir, content, filename, actor, uc.now)
             return {"id": row.id, "filename": row.filename, "content_type": row.content_type,
                     "size": row.size, "sha256": row.sha256}
-        return self._run(action)
+        return self._run(action, known=known)
 
     # Users
     def create_user(self, username: str, **fields):

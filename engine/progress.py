@@ -32,7 +32,7 @@ def record_step(session: Session, runtime: Runtime, diagram: Diagram, instance: 
         element = diagram.element(element_id)
         if element is not None and element.status:
             instance.status = element.status
-    open_rows = _sync_tasks(session, runtime, diagram, instance, workflow, now)
+    open_rows = _sync_tasks(session, runtime, diagram, instance, workflow, step, now)
     instance.data = runtime.current_data(workflow)
     instance.snapshot = runtime.snapshot(workflow)
     instance.serializer_version = SERIALIZER_VERSION
@@ -73,23 +73,30 @@ def _open_rows(session: Session, instance: ProcessInstance) -> list[UserTask]:
     return [row for row in rows if row.state == OPEN]
 
 
-def _sync_tasks(session, runtime, diagram, instance, workflow, now) -> list[UserTask]:
+def _sync_tasks(session, runtime, diagram, instance, workflow, step, now) -> list[UserTask]:
+    """Withdraw rows of tasks that stopped being ready, add rows for new ones.
+
+    The rows of an instance always mirror its ready user tasks, so the difference between the
+    ready sets before and after the step says what changed, without querying open rows.
+    """
     ready = {str(task.id): task for task in runtime.ready_user_tasks(workflow)}
-    rows = _open_rows(session, instance)
-    for row in rows:
-        if row.id not in ready:  # cancelled by an event, a boundary timer or cancellation
+    for task_id in sorted(step.ready_before - step.ready_after):
+        row = session.get(UserTask, task_id)
+        if row is not None and row.state == OPEN:  # cancelled by an event, a timer, cancellation
             row.state = WITHDRAWN
             audit(session, instance, now, "system", "task_withdrawn", task=row)
-    known = {row.id for row in rows}
+    open_rows = []
     for task_id, task in ready.items():
-        if task_id not in known:
-            row = _new_task_row(runtime, diagram, instance, task, now)
-            session.add(row)
-            _add_participant(instance, row.assignee)
-            audit(session, instance, now, "system", "task_created",
-                  {"assignee": row.assignee, "candidate_groups": row.candidate_groups}, task=row)
-            rows.append(row)
-    return [row for row in rows if row.state == OPEN]
+        if task_id in step.ready_before:
+            open_rows.append(session.get(UserTask, task_id))
+            continue
+        row = _new_task_row(runtime, diagram, instance, task, now)
+        session.add(row)
+        _add_participant(instance, row.assignee)
+        audit(session, instance, now, "system", "task_created",
+              {"assignee": row.assignee, "candidate_groups": row.candidate_groups}, task=row)
+        open_rows.append(row)
+    return [row for row in open_rows if row is not None]
 
 
 def _new_task_row(runtime, diagram, instance, task, now) -> UserTask:

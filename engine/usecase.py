@@ -13,6 +13,7 @@ from engine.form_context import DatabaseFormContext
 from engine.models import User
 from engine.spiff.runtime import Runtime
 from engine.users import get_user
+from engine.views import UserView
 
 
 @dataclass
@@ -23,7 +24,11 @@ class UseCase:
     now: datetime
     _users: dict[str, User] = field(default_factory=dict)
 
-    def user(self, username: str) -> User:
+    def remember(self, user: UserView) -> None:
+        """Use a user the caller authenticated moments ago instead of loading them again."""
+        self._users[user.username] = user
+
+    def user(self, username: str) -> User | UserView:
         """The acting user (must exist and be active); loaded once per use case."""
         user = self._users.get(username)
         if user is None:

@@ -72,6 +72,11 @@ class UserView:
     active: bool
     groups: list[str]
 
+    @property
+    def group_names(self) -> set[str]:
+        """The user's groups as a set (what access rules ask)."""
+        return set(self.groups)
+
 
 def task_view(row) -> TaskView:
     """The read model of a ``UserTask`` row."""

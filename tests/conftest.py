@@ -14,7 +14,7 @@ from engine.clock import FrozenClock
 from engine.db import Database
 from engine.migrate import upgrade
 from engine.models import STANDARD_GROUPS, Base
-from support import FIXTURES, INVOICE_BPMN, PDF, PEOPLE  # noqa: F401
+from support import INVOICE_BPMN, PDF, PEOPLE  # noqa: F401
 
 PG_URL = os.environ.get("INVOICEFLOW_TEST_DATABASE_URL")
 UNDER_CI = bool(os.environ.get("CI"))

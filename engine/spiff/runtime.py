@@ -39,9 +39,12 @@ class ProcessFailed(Exception):
 
 @dataclass
 class Step:
-    """What one advance of the engine did: the elements entered, in order."""
+    """What one change did: the elements entered (in order), and the user tasks that were
+    ready before it and are ready after it (ids), so rows can follow without a query."""
 
     entered: list[str] = field(default_factory=list)
+    ready_before: set[str] = field(default_factory=set)
+    ready_after: set[str] = field(default_factory=set)
 
 
 class Runtime:
@@ -59,38 +62,48 @@ class Runtime:
         workflow = BpmnWorkflow(diagram.spec, diagram.subprocess_specs, script_engine=self.script_engine)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
-        return workflow, self.advance(workflow)
+        return workflow, self.advance(workflow, ready_before=set())
 
     def complete(self, workflow: BpmnWorkflow, task_id: str, data: dict) -> Step:
         """Complete a ready user task with its (validated) form data, then advance."""
+        ready_before = self.ready_ids(workflow)
         task = workflow.get_task_from_id(UUID(task_id))
         task.data.update(data)
         self._guarded(task.run, task.task_spec.bpmn_id)
-        return self.advance(workflow)
+        return self.advance(workflow, ready_before)
 
     def cancel(self, workflow: BpmnWorkflow) -> Step:
         """Send the cancel signal (a diagram may model its own ending), then stop what remains."""
+        ready_before = self.ready_ids(workflow)
         event = BpmnEvent(SignalEventDefinition(CANCEL_SIGNAL))
         self._guarded(lambda: workflow.catch(event), None)
-        step = self.advance(workflow)
+        step = self.advance(workflow, ready_before)
         if not workflow.completed:
             workflow.cancel()
+            step.ready_after = set()
         return step
 
-    def advance(self, workflow: BpmnWorkflow) -> Step:
+    def advance(self, workflow: BpmnWorkflow, ready_before: set[str] | None = None) -> Step:
         """Run engine tasks (gateways, scripts, events) until only people or timers can act."""
-        step = Step()
-        previously_ready = {task.id for task in self.ready_user_tasks(workflow)}
+        if ready_before is None:
+            ready_before = self.ready_ids(workflow)
+        step = Step(ready_before=set(ready_before))
 
         def entered(task):
             step.entered.append(task.task_spec.bpmn_id)
 
         self._guarded(lambda: workflow.do_engine_steps(did_complete_task=entered), None)
         for task in self.ready_user_tasks(workflow):
-            if task.id not in previously_ready:
+            step.ready_after.add(str(task.id))
+            if str(task.id) not in ready_before:
                 step.entered.append(task.task_spec.bpmn_id)
         compact_workflow(workflow)
         return step
+
+    @classmethod
+    def ready_ids(cls, workflow: BpmnWorkflow) -> set[str]:
+        """Ids of the user tasks that are ready now."""
+        return {str(task.id) for task in cls.ready_user_tasks(workflow)}
 
     def _guarded(self, action, element_id):
         try:
