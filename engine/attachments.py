@@ -7,10 +7,12 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import InvalidInput
-from engine.models import Attachment
+import forms
+from engine.errors import InvalidInput, NotFound
+from engine.models import Attachment, InstanceAttachment, ProcessInstance
 
 # Types are recognised by their first bytes, never by the client's file name.
 SIGNATURES = (
@@ -22,6 +24,10 @@ SIGNATURES = (
 
 class UnsupportedType(InvalidInput):
     """The content is not one of the allowed types."""
+
+
+class AttachmentNotFound(NotFound):
+    """No attachment with that id visible to the caller."""
 
 
 def sniff_content_type(content: bytes) -> str | None:
@@ -57,3 +63,32 @@ def save_attachment(session: Session, data_dir: Path, content: bytes, filename: 
     session.add(row)
     session.flush()
     return row
+
+
+def link_attachments(session: Session, instance: ProcessInstance, form_key: str | None,
+                     data: dict) -> None:
+    """Record the attachments a form submission put into an instance (who may read them follows)."""
+    if not form_key:
+        return
+    for name in forms.attachment_fields(form_key):
+        attachment_id = data.get(name)
+        if attachment_id and session.get(InstanceAttachment, (instance.id, attachment_id)) is None:
+            session.add(InstanceAttachment(instance=instance, attachment_id=attachment_id))
+
+
+def readable_attachment(session: Session, data_dir: Path, attachment_id: str, user,
+                        may_see_instance) -> tuple[Attachment, Path]:
+    """The attachment and the path of its bytes, for its uploader and for whoever may see an
+    instance that uses it; AttachmentNotFound for everyone else (ids cannot be probed)."""
+    row = session.get(Attachment, attachment_id) if isinstance(attachment_id, str) else None
+    if row is None or not (row.uploaded_by == user.username or any(
+            may_see_instance(user, instance) for instance in _instances_using(session, row.id))):
+        raise AttachmentNotFound("No such attachment.")
+    return row, blob_path(data_dir, row.sha256)
+
+
+def _instances_using(session: Session, attachment_id: str):
+    return session.scalars(
+        select(ProcessInstance).join(InstanceAttachment,
+                                     InstanceAttachment.instance_id == ProcessInstance.id)
+        .where(InstanceAttachment.attachment_id == attachment_id))

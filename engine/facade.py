@@ -14,17 +14,22 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import attachments, definitions, instances, tasks, users
+from engine import attachments, definitions, idempotency, instances, tasks, users
+from engine.idempotency import IdempotencyKey
 from engine.clock import Clock, SystemClock
 from engine.db import Database
 from engine.definitions import DiagramCache
-from engine.errors import Conflict
+from engine.access import may_deploy, may_see_instance
+from engine.errors import Conflict, NotAllowed
 from engine.settings import Settings
 from engine.spiff.runtime import Runtime
 from engine.usecase import UseCase
 from engine.views import UserView
 
 T = TypeVar("T")
+
+# Recorded as the deployer when diagrams are deployed from the command line.
+OPERATOR = "cli"
 
 # Who acts: a username, or a user the caller has just authenticated (saves reloading them).
 Actor = str | UserView
@@ -69,19 +74,53 @@ class Engine:
                 uc.remember(known)
             return action(uc)
 
+    def _run_once(self, action, actor: str, known, request: IdempotencyKey | None):
+        """Run a change at most once per idempotency key; returns a Reply when a key is given."""
+        if request is None:
+            return self._run(action, known=known)
+
+        def once(uc):
+            earlier = idempotency.replay(uc.session, actor, request)
+            if earlier is not None:
+                return earlier
+            reply = request.render(action(uc))
+            idempotency.remember(uc.session, actor, request, reply, uc.now)
+            return reply
+
+        return self._run(once, known=known)
+
     def database_reachable(self) -> bool:
         """Whether a trivial query succeeds (health checks)."""
         return self.database.ping()
 
     # Definitions
-    def deploy(self, xml: str | bytes, actor: Actor):
-        """Deploy BPMN text; a new version only when the content changed."""
-        actor, known = _split_actor(actor)
-        return self._run(lambda uc: definitions.deploy(uc.session, xml, actor, uc.now), known=known)
+    def deploy(self, xml: str | bytes, actor: Actor | None):
+        """Deploy BPMN text; a new version only when the content changed.
 
-    def deploy_file(self, path: str | Path, actor: Actor):
-        """Deploy a BPMN file."""
+        ``actor`` must be in ``analysts`` or ``admins``; None is the operator at the command line.
+        """
+        if actor is None:
+            return self._run(lambda uc: definitions.deploy(uc.session, xml, OPERATOR, uc.now))
+        actor, known = _split_actor(actor)
+
+        def action(uc):
+            if not may_deploy(uc.user(actor)):
+                raise NotAllowed("Only analysts and admins deploy diagrams.")
+            return definitions.deploy(uc.session, xml, actor, uc.now)
+
+        return self._run(action, known=known)
+
+    def deploy_file(self, path: str | Path, actor: Actor | None):
+        """Deploy a BPMN file (see ``deploy``)."""
         return self.deploy(Path(path).read_bytes(), actor)
+
+    def definition_xml(self, key: str, version: int | None = None) -> tuple[object, str]:
+        """A definition (the latest, or one version) and its BPMN text as deployed."""
+        def action(uc):
+            row = (definitions.latest_definition(uc.session, key) if version is None
+                   else definitions.definition_version(uc.session, key, version))
+            return definitions.definition_view(row), row.bpmn_xml
+        return self._run(action, write=False)
 
     def definitions(self):
         """The latest version of every process."""
@@ -92,10 +131,11 @@ class Engine:
         return self._run(lambda uc: definitions.list_versions(uc.session, key), write=False)
 
     # Instances
-    def start(self, key: str, data, actor: Actor):
-        """Start the latest version of ``key``."""
+    def start(self, key: str, data, actor: Actor, idempotency_key: IdempotencyKey | None = None):
+        """Start the latest version of ``key`` (once per idempotency key, when one is given)."""
         actor, known = _split_actor(actor)
-        return self._run(lambda uc: instances.start_instance(uc, key, data, actor), known=known)
+        return self._run_once(lambda uc: instances.start_instance(uc, key, data, actor),
+                              actor, known, idempotency_key)
 
     def cancel(self, instance_id: str, actor: Actor, reason: str = ""):
         """Cancel a running instance."""
@@ -138,10 +178,12 @@ class Engine:
         actor, known = _split_actor(actor)
         return self._run(lambda uc: tasks.unclaim_task(uc, task_id, actor), known=known)
 
-    def complete(self, task_id: str, data, actor: Actor):
-        """Complete a task with form data; returns (task, instance)."""
+    def complete(self, task_id: str, data, actor: Actor,
+                 idempotency_key: IdempotencyKey | None = None):
+        """Complete a task with form data; returns (task, instance), or a Reply with a key."""
         actor, known = _split_actor(actor)
-        return self._run(lambda uc: tasks.complete_task(uc, task_id, data, actor), known=known)
+        return self._run_once(lambda uc: tasks.complete_task(uc, task_id, data, actor),
+                              actor, known, idempotency_key)
 
     # Attachments
     def upload(self, content: bytes, filename: str, actor: Actor) -> dict:
@@ -154,6 +196,17 @@ class Engine:
             return {"id": row.id, "filename": row.filename, "content_type": row.content_type,
                     "size": row.size, "sha256": row.sha256}
         return self._run(action, known=known)
+
+    def attachment(self, attachment_id: str, actor: Actor):
+        """Metadata and file path of an attachment the actor may read."""
+        actor, known = _split_actor(actor)
+
+        def action(uc):
+            row, path = attachments.readable_attachment(
+                uc.session, self.data_dir, attachment_id, uc.user(actor), may_see_instance)
+            return {"id": row.id, "filename": row.filename, "content_type": row.content_type,
+                    "size": row.size, "sha256": row.sha256}, path
+        return self._run(action, write=False, known=known)
 
     # Users
     def create_user(self, username: str, **fields):

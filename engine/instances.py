@@ -5,6 +5,7 @@ from sqlalchemy import func, or_, select
 
 import forms
 
+from engine.attachments import link_attachments
 from engine.access import OVERSEEING_GROUPS, may_cancel, may_see_instance
 from engine.definitions import latest_definition
 from engine.errors import Conflict, InstanceNotFound, InvalidInput, NotAllowed
@@ -34,6 +35,7 @@ def start_instance(uc: UseCase, key: str, data, actor: str) -> InstanceView:
         participants=[actor], snapshot="{}", serializer_version="",
     )
     uc.session.add(instance)
+    link_attachments(uc.session, instance, diagram.start_form, data)
     audit(uc.session, instance, uc.now, actor, "instance_started",
           {"data": data, "form_key": diagram.start_form})
     try:

@@ -5,6 +5,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 
 import forms
+from engine.attachments import link_attachments
 from engine.access import may_act_on, may_see_instance
 from engine.errors import Conflict, NotAllowed, TaskNotFound
 from engine.models import TaskCandidateGroup, UserTask
@@ -86,6 +87,7 @@ def complete_task(uc: UseCase, task_id: str, data, actor: str) -> tuple[TaskView
     task.state, task.completed_at, task.completed_by = DONE, uc.now, actor
     task.outcome = _outcome(task.form_key, cleaned)
     task.data = cleaned
+    link_attachments(uc.session, instance, task.form_key, cleaned)
     audit(uc.session, instance, uc.now, actor, "task_completed",
           {"data": cleaned, "form_key": task.form_key}, task=task)
     open_rows = []
@@ -110,6 +112,9 @@ def _actionable(uc: UseCase, task_id: str, actor: str) -> UserTask:
         raise Conflict(f"The process instance is not running (it is {task.instance.state}).")
     if task.claimed_by and task.claimed_by != actor:
         raise Conflict(f"The task is claimed by {task.claimed_by}.")
+    element = uc.diagrams.get(task.instance.definition).element(task.element_id)
+    if element is not None and element.exclude_initiator and actor == task.instance.initiator:
+        raise NotAllowed("Segregation of duties: the initiator may not act on this task.")
     return task
 
 

@@ -1,7 +1,8 @@
 """SQLAlchemy 2 typed models of invoiceflow. The schema itself is owned by Alembic migrations."""
 from .base import Base
 from .definitions import ProcessDefinition
-from .attachments import Attachment
+from .attachments import Attachment, InstanceAttachment
+from .idempotency import IdempotentRequest
 from .instances import (
     AuditEvent,
     ProcessInstance,
@@ -12,5 +13,5 @@ from .users import STANDARD_GROUPS, ApiToken, Group, User, user_groups
 
 __all__ = [
     "Base", "ProcessDefinition", "ProcessInstance", "UserTask", "TaskCandidateGroup",
-    "AuditEvent", "Attachment", "User", "Group", "ApiToken", "user_groups", "STANDARD_GROUPS",
+    "AuditEvent", "Attachment", "InstanceAttachment", "IdempotentRequest", "User", "Group", "ApiToken", "user_groups", "STANDARD_GROUPS",
 ]

@@ -36,6 +36,8 @@ class Element:
     form_key: str | None = None
     due_date: str | None = None
     status: str | None = None
+    # Segregation of duties: the instance's initiator may never act on this task.
+    exclude_initiator: bool = False
 
     def describe(self) -> str:
         """How an error message names this element: id, name and line."""
@@ -135,6 +137,7 @@ def _index_elements(tree) -> dict[str, Element]:
             form_key=node.get(f"{{{CAMUNDA}}}formKey"),
             due_date=node.get(f"{{{CAMUNDA}}}dueDate"),
             status=_property(node, "status"),
+            exclude_initiator=(_property(node, "excludeInitiator") or "").lower() == "true",
         )
     return elements
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 import pytest
 
 from support import FIXTURES, INVOICE_BPMN
-from engine.errors import InvalidBpmn
+from engine.errors import InvalidBpmn, NotAllowed
+
+pytestmark = pytest.mark.usefixtures("people")
+
+
+def test_only_analysts_and_admins_deploy(engine):
+    with pytest.raises(NotAllowed):
+        engine.deploy_file(INVOICE_BPMN, "petrov")
+    assert engine.definitions() == []
+    assert engine.deploy_file(INVOICE_BPMN, "admin").version == 1
+    assert engine.deploy_file(INVOICE_BPMN, None).created is False  # the operator at the shell
 
 
 def test_first_deploy_creates_version_one_and_identical_content_returns_it(engine):

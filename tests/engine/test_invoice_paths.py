@@ -180,3 +180,27 @@ def test_history_records_every_step(engine, invoice_data):
     completed = next(e for e in history if e.event == "task_completed")
     assert completed.data["data"]["comment"] == "Печать"
     assert completed.task_name
+
+
+def test_initiator_may_not_approve_their_own_invoice_even_as_director(engine, invoice_data, upload):
+    data = invoice_data(initiator="director", approvers=["petrov"])
+    instance = engine.start("invoice_approval", data, "director")
+    approve(engine, "petrov", instance.id)
+    task = open_task(engine, "director", instance.id)  # the director group's task ...
+    with pytest.raises(NotAllowed):  # ... but its initiator may not decide it
+        engine.complete(task.id, {"decision": "approve"}, "director")
+    with pytest.raises(NotAllowed):
+        engine.claim(task.id, "director")
+
+
+def test_documents_are_readable_by_participants_only(engine, invoice_data):
+    from engine.attachments import AttachmentNotFound
+
+    data = invoice_data()
+    instance = engine.start("invoice_approval", data, "ivanova")
+    meta, path = engine.attachment(data["document"], "petrov")  # the approver in turn
+    assert meta["content_type"] == "application/pdf" and path.read_bytes().startswith(b"%PDF")
+    assert engine.attachment(data["document"], "buh")[0]["id"] == data["document"]  # overseer
+    with pytest.raises(AttachmentNotFound):
+        engine.attachment(data["document"], "kuznetsov")
+    assert instance.id
