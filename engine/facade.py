@@ -168,6 +168,11 @@ class Engine:
         actor, known = _split_actor(actor)
         return self._run(lambda uc: tasks.get_task(uc, task_id, actor), write=False, known=known)
 
+    def task_details(self, task_id: str, actor: Actor):
+        """A task, its instance's data and the earlier decisions on it."""
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: tasks.task_details(uc, task_id, actor), write=False, known=known)
+
     def claim(self, task_id: str, actor: Actor):
         """Claim a group task."""
         actor, known = _split_actor(actor)

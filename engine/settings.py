@@ -23,7 +23,7 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path("var").resolve())
     database_url: str | None = None
     secret_key: str = "dev-insecure-change-me"
-    script_step_budget: int = 100_000
+    max_upload_bytes: int = 20 * 1024 * 1024
 
     @property
     def effective_database_url(self) -> str:
@@ -39,6 +39,7 @@ class Settings:
             "data_dir": Path(_env("DATA_DIR", "var")).resolve(),
             "database_url": _env("DATABASE_URL") or None,
             "secret_key": _env("SECRET_KEY", "dev-insecure-change-me"),
+            "max_upload_bytes": int(_env("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
         }
         values.update(overrides)
         return cls(**values)

@@ -8,7 +8,7 @@ import forms
 from engine.attachments import link_attachments
 from engine.access import may_act_on, may_see_instance
 from engine.errors import Conflict, NotAllowed, TaskNotFound
-from engine.models import TaskCandidateGroup, UserTask
+from engine.models import AuditEvent, TaskCandidateGroup, UserTask
 from engine.models.instances import DONE, OPEN
 from engine.progress import audit, record_failure, record_step
 from engine.spiff.runtime import ProcessFailed
@@ -130,3 +130,21 @@ def _outcome(form_key: str | None, cleaned: dict) -> str | None:
     field = forms.load_form(form_key).outcome_field
     value = cleaned.get(field) if field else None
     return str(value) if value is not None else None
+
+
+def task_details(uc: UseCase, task_id: str, actor: str) -> tuple[TaskView, dict, list[dict]]:
+    """A task with the process data it is decided on and the earlier decisions of its instance
+    (who decided what, when, with which comment), oldest first."""
+    task = visible_task(uc, task_id, actor)
+    # In the order the audit trail recorded them (timestamps can tie).
+    done = uc.session.scalars(
+        select(UserTask).join(AuditEvent, (AuditEvent.task_id == UserTask.id)
+                              & (AuditEvent.event == "task_completed"))
+        .where(UserTask.instance_id == task.instance_id, UserTask.state == DONE)
+        .order_by(AuditEvent.id))
+    decisions = [{
+        "task_name": row.name, "completed_by": row.completed_by, "completed_at": row.completed_at,
+        "outcome": row.outcome,
+        "comment": (row.data or {}).get("comment") or (row.data or {}).get("reason"),
+    } for row in done]
+    return task_view(task), dict(task.instance.data or {}), decisions

@@ -1,0 +1,1 @@
+"""``/process-definitions``: deployed BPMN diagrams and their versions."""

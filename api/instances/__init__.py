@@ -1,0 +1,1 @@
+"""``/process-instances``: invoices in flight and done."""

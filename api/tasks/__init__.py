@@ -1,0 +1,1 @@
+"""``/tasks``: the user tasks people work on."""
