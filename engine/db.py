@@ -33,9 +33,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin_immediate(connection) -> None:
-    # Take the write lock at the start: two writers then queue up instead of one failing with
-    # "database is locked" halfway; optimistic locking still decides who wins.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Writers take the write lock at the start: two writers then queue up instead of one failing
+    # with "database is locked" halfway; optimistic locking still decides who wins. Readers
+    # begin deferred and never wait for a writer (WAL).
+    read_only = connection.get_execution_options().get("invoiceflow_read_only", False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -66,6 +68,7 @@ class Database:
         """A session for queries; nothing it holds is ever committed."""
         session = self.sessions()
         try:
+            session.connection(execution_options={"invoiceflow_read_only": True})
             yield session
         finally:
             session.rollback()

@@ -228,4 +228,8 @@ class Engine:
 
     def authenticate(self, token: str):
         """The active user of a live token, or None."""
-        return self._run(lambda uc: users.authenticate(uc.session, token, uc.now))
+        user, stale_token = self._run(lambda uc: users.authenticate(uc.session, token, uc.now),
+                                      write=False)
+        if stale_token is not None:
+            self._run(lambda uc: users.touch_token(uc.session, stale_token, uc.now))
+        return user

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -80,10 +80,22 @@ def revoke_tokens(session: Session, username: str, now: datetime) -> int:
     return len(tokens)
 
 
-def authenticate(session: Session, token: str, now: datetime) -> UserView | None:
-    """The active user a live token belongs to (recording its use), or None."""
+# A token's last use is written at most this often: reads must not all become writes.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def authenticate(session: Session, token: str, now: datetime) -> tuple[UserView | None, int | None]:
+    """The active user a live token belongs to, or None; and the token's id when its last-used
+    time is due for an update."""
     row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).unique().first()
     if row is None or row.revoked_at is not None or not row.user.active:
-        return None
-    row.last_used_at = now
-    return user_view(row.user)
+        return None, None
+    stale = row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION
+    return user_view(row.user), row.id if stale else None
+
+
+def touch_token(session: Session, token_id: int, now: datetime) -> None:
+    """Record that a token was used now."""
+    row = session.get(ApiToken, token_id)
+    if row is not None:
+        row.last_used_at = now
