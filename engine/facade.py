@@ -137,6 +137,18 @@ class Engine:
         return self._run_once(lambda uc: instances.start_instance(uc, key, data, actor),
                               actor, known, idempotency_key)
 
+    def start_in(self, session, key: str, data, actor: str):
+        """Start an instance inside the caller's transaction (``session``): the caller commits
+        or rolls back both its own change and the start together. For modules beside the
+        engine, such as deal automation."""
+        uc = UseCase(session, self.runtime, self.diagrams, self.clock.now())
+        return instances.start_instance(uc, key, data, actor)
+
+    def session_factory(self):
+        """A SQLAlchemy session factory on the engine's database, for modules that keep their own
+        tables in it and want one transaction with the engine (see ``start_in``)."""
+        return self.database.sessions
+
     def cancel(self, instance_id: str, actor: Actor, reason: str = ""):
         """Cancel a running instance."""
         actor, known = _split_actor(actor)
