@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import forms
-from engine.errors import DefinitionNotFound
+from engine.errors import DefinitionNotFound, InvalidBpmn
 from engine.models import ProcessDefinition
 from engine.spiff.checks import check_diagram
 from engine.spiff.diagram import Diagram, parse_diagram
@@ -27,7 +27,10 @@ def deploy(session: Session, xml: str | bytes, actor: str, now) -> DefinitionVie
 
     Identical content to the latest version returns that version instead of a new one.
     """
-    text = xml.decode("utf-8") if isinstance(xml, bytes) else xml
+    try:
+        text = xml.decode("utf-8") if isinstance(xml, bytes) else xml
+    except UnicodeDecodeError as err:  # a binary file, or XML in another encoding
+        raise InvalidBpmn(f"The file is not UTF-8 encoded BPMN XML (byte {err.start}: {err.reason}).") from err
     diagram = parse_diagram(text)
     check_diagram(diagram, forms.form_exists)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()

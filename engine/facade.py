@@ -14,7 +14,7 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import attachments, definitions, idempotency, instances, tasks, users
+from engine import attachments, definitions, idempotency, instances, scheduling, tasks, users
 from engine.idempotency import IdempotencyKey
 from engine.clock import Clock, SystemClock
 from engine.db import Database
@@ -23,6 +23,7 @@ from engine.access import may_deploy, may_see_instance
 from engine.errors import Conflict, NotAllowed
 from engine.settings import Settings
 from engine.spiff.runtime import Runtime
+from engine.spiff.timekeeping import engine_time
 from engine.usecase import UseCase
 from engine.views import UserView
 
@@ -60,9 +61,10 @@ class Engine:
     @contextmanager
     def _use_case(self, write: bool = True):
         scope = self.database.unit_of_work() if write else self.database.read_only()
+        now = self.clock.now()
         try:
-            with scope as session:
-                yield UseCase(session, self.runtime, self.diagrams, self.clock.now())
+            with scope as session, engine_time(now):
+                yield UseCase(session, self.runtime, self.diagrams, now)
         except StaleDataError as err:
             raise Conflict("The process instance was changed concurrently; reload and retry.") from err
         except IntegrityError as err:
@@ -141,8 +143,10 @@ class Engine:
         """Start an instance inside the caller's transaction (``session``): the caller commits
         or rolls back both its own change and the start together. For modules beside the
         engine, such as deal automation."""
-        uc = UseCase(session, self.runtime, self.diagrams, self.clock.now())
-        return instances.start_instance(uc, key, data, actor)
+        now = self.clock.now()
+        with engine_time(now):
+            return instances.start_instance(UseCase(session, self.runtime, self.diagrams, now),
+                                            key, data, actor)
 
     def session_factory(self):
         """A SQLAlchemy session factory on the engine's database, for modules that keep their own
@@ -201,6 +205,20 @@ class Engine:
         actor, known = _split_actor(actor)
         return self._run_once(lambda uc: tasks.complete_task(uc, task_id, data, actor),
                               actor, known, idempotency_key)
+
+    # Timers (the worker)
+    def fire_due_timers(self, limit: int = 100) -> int:
+        """Fire the due timers of up to ``limit`` instances, one transaction per instance;
+        returns how many instances were advanced. Safe to run in several workers at once."""
+        with self._use_case(write=False) as uc:
+            due = scheduling.due_instance_ids(uc.session, uc.now, limit)
+        fired = 0
+        for instance_id in due:
+            try:
+                fired += self._run(lambda uc: scheduling.fire_instance_timers(uc, instance_id))
+            except Conflict:
+                continue  # a person changed it meanwhile; its timers are still due next round
+        return fired
 
     # Attachments
     def upload(self, content: bytes, filename: str, actor: Actor) -> dict:

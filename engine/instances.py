@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 
 import forms
+from engine import notify
 
 from engine.attachments import link_attachments
 from engine.access import OVERSEEING_GROUPS, may_cancel, may_see_instance
@@ -67,7 +68,10 @@ def cancel_instance(uc: UseCase, instance_id: str, actor: str, reason: str) -> I
         record_failure(uc.session, instance, failure, uc.now)
     withdraw_open_tasks(uc.session, instance)
     instance.state = CANCELLED
+    before = instance.status
     instance.status = status or CANCELLED
+    if instance.status != before:
+        notify.status_changed(uc.session, instance, before, uc.now)
     instance.ended_at = uc.now
     instance.updated_at = uc.now
     uc.session.flush()

@@ -17,8 +17,9 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at ``url`` up to ``revision`` (the latest by default)."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Bring the database at ``url`` up to ``revision`` (every head by default: features may
+    add their migrations side by side, merged later)."""
     command.upgrade(alembic_config(url), revision)
 
 

@@ -7,11 +7,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
+from engine import notify
 from engine.models import AuditEvent, ProcessInstance, TaskCandidateGroup, UserTask
 from engine.models.instances import COMPLETED, FAILED, OPEN, WITHDRAWN
 from engine.spiff.diagram import Diagram
 from engine.spiff.due_dates import is_expression, resolve_due_date
 from engine.spiff.runtime import ProcessFailed, Runtime, SERIALIZER_VERSION, Step
+from engine.timers import close_timers, sync_timers
 
 
 def audit(session: Session, instance: ProcessInstance, now: datetime, actor: str, event: str,
@@ -26,13 +28,18 @@ def audit(session: Session, instance: ProcessInstance, now: datetime, actor: str
 
 def record_step(session: Session, runtime: Runtime, diagram: Diagram, instance: ProcessInstance,
                 workflow, step: Step, now: datetime) -> list[UserTask]:
-    """Bring the instance's rows in line with the workflow after an engine step; return the
-    open task rows."""
+    """Bring the instance's rows in line with the workflow after an engine step (status, task
+    rows, timers, notifications, snapshot); return the open task rows."""
+    old_status = instance.status
     for element_id in step.entered:
         element = diagram.element(element_id)
         if element is not None and element.status:
             instance.status = element.status
     open_rows = _sync_tasks(session, runtime, diagram, instance, workflow, step, now)
+    _send_reminders(session, diagram, instance, step, now)
+    if old_status is not None and instance.status != old_status:
+        notify.status_changed(session, instance, old_status, now)
+    sync_timers(session, instance, workflow, now)
     instance.data = runtime.current_data(workflow)
     instance.snapshot = runtime.snapshot(workflow)
     instance.serializer_version = SERIALIZER_VERSION
@@ -41,6 +48,7 @@ def record_step(session: Session, runtime: Runtime, diagram: Diagram, instance: 
     if workflow.completed and instance.running:
         instance.state = COMPLETED
         instance.ended_at = now
+        close_timers(session, instance)
         audit(session, instance, now, "system", "instance_completed", {"status": instance.status})
     return open_rows
 
@@ -54,14 +62,16 @@ def record_failure(session: Session, instance: ProcessInstance, failure: Process
     instance.updated_at = now
     for row in _open_rows(session, instance):
         row.state = WITHDRAWN
+    close_timers(session, instance)
     audit(session, instance, now, "system", "instance_failed",
           {"element": failure.element_id, "reason": str(failure)})
 
 
 def withdraw_open_tasks(session: Session, instance: ProcessInstance) -> None:
-    """Close every open task row of an instance that has stopped."""
+    """Close every open task row and timer of an instance that has stopped."""
     for row in _open_rows(session, instance):
         row.state = WITHDRAWN
+    close_timers(session, instance)
 
 
 def _open_rows(session: Session, instance: ProcessInstance) -> list[UserTask]:
@@ -95,8 +105,23 @@ def _sync_tasks(session, runtime, diagram, instance, workflow, step, now) -> lis
         _add_participant(instance, row.assignee)
         audit(session, instance, now, "system", "task_created",
               {"assignee": row.assignee, "candidate_groups": row.candidate_groups}, task=row)
+        notify.task_assigned(session, instance, row, now)
         open_rows.append(row)
     return [row for row in open_rows if row is not None]
+
+
+def _send_reminders(session, diagram, instance, step, now) -> None:
+    """A reminder element reached from a boundary timer reminds whoever holds that timer's task."""
+    attached = None
+    for element_id in step.entered:
+        element = diagram.element(element_id)
+        if element is None:
+            continue
+        if element.attached_to:
+            attached = element.attached_to
+        elif element.notify == "reminder" and attached:
+            notify.task_reminder(session, instance, attached, now)
+            audit(session, instance, now, "system", "reminder_sent", {"element": attached})
 
 
 def _new_task_row(runtime, diagram, instance, task, now) -> UserTask:

@@ -3,6 +3,8 @@ from .base import Base
 from .definitions import ProcessDefinition
 from .attachments import Attachment, InstanceAttachment
 from .idempotency import IdempotentRequest
+from .notifications import Delivery, Notification, OutboxEvent, Webhook
+from .timers import Timer
 from .instances import (
     AuditEvent,
     ProcessInstance,
@@ -13,5 +15,6 @@ from .users import STANDARD_GROUPS, ApiToken, Group, User, user_groups
 
 __all__ = [
     "Base", "ProcessDefinition", "ProcessInstance", "UserTask", "TaskCandidateGroup",
-    "AuditEvent", "Attachment", "InstanceAttachment", "IdempotentRequest", "User", "Group", "ApiToken", "user_groups", "STANDARD_GROUPS",
+    "AuditEvent", "Attachment", "InstanceAttachment", "IdempotentRequest", "Timer", "OutboxEvent", "Delivery",
+    "Notification", "Webhook", "User", "Group", "ApiToken", "user_groups", "STANDARD_GROUPS",
 ]

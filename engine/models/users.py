@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String, Table, Column
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UtcDateTime, utcnow
+from .base import Base, JsonData, UtcDateTime, utcnow
 
 # The groups the invoice process names; more can be added (an analyst's new `lawyers` step).
 STANDARD_GROUPS = ("employees", "managers", "director", "accountants", "analysts", "admins")
@@ -38,6 +38,8 @@ class User(Base):
     # Set by the web sign-in issue; REST clients use tokens.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Where this user wants to be told things: "in_app" and/or "email".
+    channels: Mapped[list] = mapped_column(JsonData, default=lambda: ["in_app", "email"])
 
     groups: Mapped[list[Group]] = relationship(secondary=user_groups, lazy="joined")
 

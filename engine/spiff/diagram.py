@@ -38,6 +38,9 @@ class Element:
     status: str | None = None
     # Segregation of duties: the instance's initiator may never act on this task.
     exclude_initiator: bool = False
+    # A boundary event's task, and what an element tells people when it is entered.
+    attached_to: str | None = None
+    notify: str | None = None
 
     def describe(self) -> str:
         """How an error message names this element: id, name and line."""
@@ -138,6 +141,8 @@ def _index_elements(tree) -> dict[str, Element]:
             due_date=node.get(f"{{{CAMUNDA}}}dueDate"),
             status=_property(node, "status"),
             exclude_initiator=(_property(node, "excludeInitiator") or "").lower() == "true",
+            attached_to=node.get("attachedToRef"),
+            notify=_property(node, "notify"),
         )
     return elements
 

@@ -83,6 +83,12 @@ class Runtime:
             step.ready_after = set()
         return step
 
+    def fire_timers(self, workflow: BpmnWorkflow) -> Step:
+        """Let every timer that is due by now fire, then advance."""
+        ready_before = self.ready_ids(workflow)
+        self._guarded(workflow.refresh_timers, None)
+        return self.advance(workflow, ready_before)
+
     def advance(self, workflow: BpmnWorkflow, ready_before: set[str] | None = None) -> Step:
         """Run engine tasks (gateways, scripts, events) until only people or timers can act."""
         if ready_before is None:
