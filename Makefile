@@ -15,11 +15,14 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
-## Start the service on SQLite under ./var with the diagrams deployed and demo users ready.
+## Start the service on SQLite under ./var with the diagrams deployed and demo users ready,
+## and a worker beside it (timers, reminders, notifications); Ctrl-C stops both.
 run: $(STAMP)
 	$(BIN)/invoiceflow db upgrade
 	$(BIN)/invoiceflow deploy --bundled
 	$(BIN)/invoiceflow demo
+	$(BIN)/invoiceflow worker & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/invoiceflow serve --host 127.0.0.1 --port 5000
 
 ## Run the test suite (PostgreSQL too when INVOICEFLOW_TEST_DATABASE_URL is set).

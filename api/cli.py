@@ -139,6 +139,31 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
     os.execv(sys.executable, argv)
 
 
+@main.command()
+@click.option("--batch", default=100, show_default=True, help="Instances/messages per round.")
+@click.option("--idle", default=1.0, show_default=True, help="Seconds to sleep when idle.")
+def worker(batch: int, idle: float) -> None:
+    """Fire due timers and deliver notifications until SIGTERM/SIGINT (then stop cleanly)."""
+    import logging
+    import signal
+    import threading
+
+    from engine.worker import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    engine = _engine()
+    Worker(engine, deliver=_deliverer(engine), batch=batch, idle_seconds=idle).run(stop)
+
+
+def _deliverer(engine):
+    """The outbox delivery function, when the delivery module is available."""
+    deliver = getattr(engine, "deliver_due", None)
+    return deliver
+
+
 def _call(function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
