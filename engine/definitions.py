@@ -13,6 +13,7 @@ from engine.errors import DefinitionNotFound, InvalidBpmn
 from engine.models import ProcessDefinition
 from engine.spiff.checks import check_diagram
 from engine.spiff.diagram import Diagram, parse_diagram
+from engine.timers import schedule_start_timer
 from engine.views import DefinitionView
 
 
@@ -42,6 +43,7 @@ def deploy(session: Session, xml: str | bytes, actor: str, now) -> DefinitionVie
         bpmn_xml=text, sha256=digest, deployed_by=actor, deployed_at=now,
     )
     session.add(row)
+    schedule_start_timer(session, row, diagram, now)
     session.flush()
     return definition_view(row, created=True)
 

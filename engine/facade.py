@@ -211,11 +211,14 @@ class Engine:
         """Fire the due timers of up to ``limit`` instances, one transaction per instance;
         returns how many instances were advanced. Safe to run in several workers at once."""
         with self._use_case(write=False) as uc:
+            starts = scheduling.due_start_timer_ids(uc.session, uc.now, limit)
             due = scheduling.due_instance_ids(uc.session, uc.now, limit)
+        jobs = [lambda uc, t=t: scheduling.fire_start_timer(uc, t) for t in starts]
+        jobs += [lambda uc, i=i: scheduling.fire_instance_timers(uc, i) for i in due]
         fired = 0
-        for instance_id in due:
+        for job in jobs:
             try:
-                fired += self._run(lambda uc: scheduling.fire_instance_timers(uc, instance_id))
+                fired += self._run(job)
             except Conflict:
                 continue  # a person changed it meanwhile; its timers are still due next round
         return fired

@@ -19,10 +19,12 @@ from engine.usecase import UseCase
 from engine.views import HistoryEntry, InstanceView, instance_view
 
 
-def start_instance(uc: UseCase, key: str, data, actor: str) -> InstanceView:
-    """Start the latest version of ``key`` with start data validated by its start form."""
-    uc.user(actor)
-    definition = latest_definition(uc.session, key)
+def start_instance(uc: UseCase, key: str, data, actor: str, definition=None) -> InstanceView:
+    """Start the latest version of ``key`` (or ``definition``) with start data validated by its
+    start form. The actor ``system`` is the worker starting an instance on a timer."""
+    if actor != SYSTEM:
+        uc.user(actor)
+    definition = definition or latest_definition(uc.session, key)
     diagram = uc.diagrams.get(definition)
     if diagram.start_form:
         data = uc.validate(diagram.start_form, data, actor, actor)
@@ -40,12 +42,15 @@ def start_instance(uc: UseCase, key: str, data, actor: str) -> InstanceView:
     audit(uc.session, instance, uc.now, actor, "instance_started",
           {"data": data, "form_key": diagram.start_form})
     try:
-        workflow, step = uc.runtime.start(diagram, data)
+        workflow, step = uc.runtime.start(diagram, data, by_timer=actor == SYSTEM)
         record_step(uc.session, uc.runtime, diagram, instance, workflow, step, uc.now)
     except ProcessFailed as failure:
         record_failure(uc.session, instance, failure, uc.now)
     uc.session.flush()
     return instance_view(instance, _open_tasks(uc, instance))
+
+
+SYSTEM = "system"
 
 
 def cancel_instance(uc: UseCase, instance_id: str, actor: str, reason: str) -> InstanceView:

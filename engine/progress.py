@@ -111,17 +111,13 @@ def _sync_tasks(session, runtime, diagram, instance, workflow, step, now) -> lis
 
 
 def _send_reminders(session, diagram, instance, step, now) -> None:
-    """A reminder element reached from a boundary timer reminds whoever holds that timer's task."""
-    attached = None
+    """A reminder element (``notify=reminder``) reached from a boundary timer reminds whoever
+    holds that timer's task."""
     for element_id in step.entered:
         element = diagram.element(element_id)
-        if element is None:
-            continue
-        if element.attached_to:
-            attached = element.attached_to
-        elif element.notify == "reminder" and attached:
-            notify.task_reminder(session, instance, attached, now)
-            audit(session, instance, now, "system", "reminder_sent", {"element": attached})
+        if element is not None and element.notify == "reminder" and element.reminds:
+            notify.task_reminder(session, instance, element.reminds, now)
+            audit(session, instance, now, "system", "reminder_sent", {"element": element.reminds})
 
 
 def _new_task_row(runtime, diagram, instance, task, now) -> UserTask:

@@ -1,14 +1,17 @@
 """Timer rows follow the workflow's waiting timers; the worker fires the due ones, each once."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.models import ProcessInstance, Timer
+from engine.models import ProcessDefinition, ProcessInstance, Timer
 from engine.models.timers import DROPPED, FIRED, WAITING
+from engine.spiff.start_timers import first_due
 from engine.spiff.timers import waiting_timers
+
+START = "start"
 
 
 def sync_timers(session: Session, instance: ProcessInstance, workflow, now: datetime) -> None:
@@ -41,9 +44,16 @@ def due_instance_ids(session: Session, now: datetime, limit: int) -> list[str]:
     """Instances with a due timer, the most overdue first."""
     rows = session.execute(
         select(Timer.instance_id, func.min(Timer.due_at).label("first"))
-        .where(Timer.state == WAITING, Timer.due_at <= now, Timer.instance_id.is_not(None))
+        .where(Timer.state == WAITING, Timer.due_at <= now, Timer.instance_id.is_not(None),
+               Timer.kind != START)
         .group_by(Timer.instance_id).order_by("first").limit(limit))
     return [row.instance_id for row in rows]
+
+
+def has_due_timers(session: Session, instance_id: str, now: datetime) -> bool:
+    """Whether the instance still has a waiting timer due by ``now``."""
+    return session.scalar(select(func.count()).select_from(Timer).where(
+        Timer.instance_id == instance_id, Timer.state == WAITING, Timer.due_at <= now)) > 0
 
 
 def lock_instance(session: Session, instance_id: str) -> ProcessInstance | None:
@@ -58,3 +68,41 @@ def lock_instance(session: Session, instance_id: str) -> ProcessInstance | None:
 def next_due(session: Session) -> datetime | None:
     """When the next timer is due (None when nothing waits)."""
     return session.scalar(select(func.min(Timer.due_at)).where(Timer.state == WAITING))
+
+
+def schedule_start_timer(session: Session, definition, diagram, now: datetime) -> None:
+    """A newly deployed version replaces the start timer of the versions before it."""
+    older = select(ProcessDefinition.id).where(ProcessDefinition.key == definition.key)
+    for row in session.scalars(select(Timer).where(
+            Timer.definition_id.in_(older), Timer.kind == START, Timer.state == WAITING)):
+        row.state = DROPPED
+    if diagram.start_timer is None:
+        return
+    due, _cycles, _interval = first_due(*diagram.start_timer, now)
+    if due is not None:
+        session.add(Timer(definition=definition, kind=START, element_id=diagram.start_event_id,
+                          due_at=due, state=WAITING))
+
+
+def due_start_timer_ids(session: Session, now: datetime, limit: int) -> list[int]:
+    """Start timers that are due, the most overdue first."""
+    return list(session.scalars(
+        select(Timer.id).where(Timer.kind == START, Timer.state == WAITING, Timer.due_at <= now)
+        .order_by(Timer.due_at).limit(limit)))
+
+
+def lock_timer(session: Session, timer_id: int) -> Timer | None:
+    """Lock one waiting timer row, skipping it when another worker holds it."""
+    return session.scalars(select(Timer).where(Timer.id == timer_id, Timer.state == WAITING)
+                           .with_for_update(skip_locked=True)).first()
+
+
+def reschedule_start_timer(timer: Timer, diagram, now: datetime) -> None:
+    """After a start timer fired: its next time (cycles), or done."""
+    timer.attempts += 1
+    timer.fired_at = now
+    due, _cycles, _interval = first_due(*diagram.start_timer, timer.due_at + timedelta(microseconds=1))
+    if due is None:
+        timer.state = FIRED
+    else:
+        timer.due_at = due

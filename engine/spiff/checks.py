@@ -10,6 +10,7 @@ from collections.abc import Callable
 from engine import sandbox
 from engine.errors import InvalidBpmn
 from engine.spiff.diagram import BPMN, NS, Diagram, Element
+from engine.script_engine import is_timer_literal
 from engine.spiff.due_dates import is_expression, parse_due_date
 
 # Elements whose semantics the service deliberately does not provide.
@@ -77,7 +78,18 @@ def _code_problems(diagram: Diagram) -> list[str]:
         problems.extend(_checked(node, sandbox.check_expression))
     for node in diagram.tree.iterfind(".//bpmn:scriptTask/bpmn:script", NS):
         problems.extend(_checked(node, sandbox.check_script))
+    for kind in ("timeDate", "timeDuration", "timeCycle"):
+        for node in diagram.tree.iterfind(f".//bpmn:timerEventDefinition/bpmn:{kind}", NS):
+            problems.extend(_checked(node, _check_timer))
     return problems
+
+
+def _check_timer(text: str) -> None:
+    """A timer is an ISO 8601 literal (``PT24H``, ``R/P1D``, a date) or a safe expression."""
+    if is_expression(text):
+        sandbox.check_expression(text)
+    elif not is_timer_literal(text):
+        raise sandbox.UnsafeCode(f"not an ISO 8601 date, duration or cycle: {text!r}")
 
 
 def _checked(node, check) -> list[str]:

@@ -6,7 +6,7 @@ keyed by element id, so the diagram stays the single source of truth for all of 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
@@ -41,6 +41,8 @@ class Element:
     # A boundary event's task, and what an element tells people when it is entered.
     attached_to: str | None = None
     notify: str | None = None
+    # For a notify element: the task whose boundary event leads to it (who gets reminded).
+    reminds: str | None = None
 
     def describe(self) -> str:
         """How an error message names this element: id, name and line."""
@@ -61,6 +63,9 @@ class Diagram:
     tree: etree._Element | None = None
     start_form: str | None = None
     business_key_field: str | None = None
+    # (timeDate | timeDuration | timeCycle, expression) of a timer start event, if any.
+    start_timer: tuple[str, str] | None = None
+    start_event_id: str | None = None
 
     def element(self, element_id: str) -> Element | None:
         """The element with this id, if the diagram has one."""
@@ -87,10 +92,12 @@ def parse_diagram(xml: str | bytes) -> Diagram:
         name=process.get("name") or process_id,
         spec=spec,
         subprocess_specs=subprocess_specs,
-        elements=_index_elements(tree),
+        elements=_link_reminders(tree, _index_elements(tree)),
         tree=tree,
         start_form=start.get(f"{{{CAMUNDA}}}formKey") if start is not None else None,
         business_key_field=_property(start, "businessKey") if start is not None else None,
+        start_timer=_timer_definition(start) if start is not None else None,
+        start_event_id=start.get("id") if start is not None else None,
     )
 
 
@@ -145,6 +152,40 @@ def _index_elements(tree) -> dict[str, Element]:
             notify=_property(node, "notify"),
         )
     return elements
+
+
+def _link_reminders(tree, elements: dict[str, Element]) -> dict[str, Element]:
+    """Give each notify element the task of the boundary event upstream of it."""
+    sources: dict[str, list[str]] = {}
+    for flow in tree.iter(f"{{{BPMN}}}sequenceFlow"):
+        sources.setdefault(flow.get("targetRef"), []).append(flow.get("sourceRef"))
+    for element in list(elements.values()):
+        if element.notify:
+            task = _upstream_boundary_task(element.id, sources, elements)
+            elements[element.id] = replace(element, reminds=task)
+    return elements
+
+
+def _upstream_boundary_task(element_id, sources, elements) -> str | None:
+    seen, queue = set(), list(sources.get(element_id, []))
+    while queue:
+        current = queue.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        found = elements.get(current)
+        if found is not None and found.attached_to:
+            return found.attached_to
+        queue.extend(sources.get(current, []))
+    return None
+
+
+def _timer_definition(node) -> tuple[str, str] | None:
+    for kind in ("timeDate", "timeDuration", "timeCycle"):
+        found = node.find(f"bpmn:timerEventDefinition/bpmn:{kind}", NS)
+        if found is not None and (found.text or "").strip():
+            return kind, found.text.strip()
+    return None
 
 
 def _property(node, name: str) -> str | None:

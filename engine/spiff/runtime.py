@@ -21,6 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.script_engine import SandboxedScriptEngine
 from engine.spiff.compaction import compact_workflow
 from engine.spiff.diagram import Diagram
+from engine.spiff.timers import fire_start_timers_once
 
 # Our snapshot = SpiffWorkflow's workflow dict without the specs; bump the suffix on any change.
 SERIALIZER_VERSION = f"{SPIFF_SERIALIZER_VERSION}-nospec-1"
@@ -57,12 +58,20 @@ class Runtime:
         # The registry wraps each converter's to_dict in a partial; its bound method names the converter.
         self._converter = registry.convert_to_dict[registry.typenames[BpmnWorkflow]].args[1].__self__
 
-    def start(self, diagram: Diagram, data: dict) -> tuple[BpmnWorkflow, Step]:
-        """A new workflow with the start data, advanced to its first wait state."""
+    def start(self, diagram: Diagram, data: dict, by_timer: bool = False) -> tuple[BpmnWorkflow, Step]:
+        """A new workflow with the start data, advanced to its first wait state. ``by_timer``:
+        the worker starts it because its timer start event is due, so that event fires now,
+        once (each due time of a start timer makes a new instance, as in Camunda)."""
         workflow = BpmnWorkflow(diagram.spec, diagram.subprocess_specs, script_engine=self.script_engine)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
-        return workflow, self.advance(workflow, ready_before=set())
+        step = self.advance(workflow, ready_before=set())
+        if by_timer:
+            fire_start_timers_once(workflow)
+            entered = step.entered
+            step = self.fire_timers(workflow)
+            step.entered = entered + step.entered
+        return workflow, step
 
     def complete(self, workflow: BpmnWorkflow, task_id: str, data: dict) -> Step:
         """Complete a ready user task with its (validated) form data, then advance."""

@@ -53,3 +53,18 @@ def _kind(task) -> str:
     if "Start" in name:
         return "start"
     return "intermediate"
+
+
+_LONG_AGO = "1970-01-01T00:00:00+00:00"
+
+
+def fire_start_timers_once(workflow) -> None:
+    """Make the waiting timer start events fire on the next refresh, exactly once."""
+    for task in list(workflow.event_manager.tasks.values()):
+        if _kind(task) != "start":
+            continue
+        definition = task.task_spec.event_definition
+        if isinstance(definition, CycleTimerEventDefinition):
+            task._set_internal_data(event_value={"cycles": 1, "next": _LONG_AGO, "duration": 0})
+        elif isinstance(definition, TimerEventDefinition):
+            task._set_internal_data(event_value=_LONG_AGO)
