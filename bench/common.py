@@ -45,7 +45,7 @@ def fresh_engine(url: str) -> Engine:
     engine = Engine(Database(url), data_dir=Path(tempfile.mkdtemp(prefix="invoiceflow-data-")))
     for username, groups in PEOPLE.items():
         engine.create_user(username, groups=groups)
-    engine.deploy_file(INVOICE_BPMN, "bench")
+    engine.deploy_file(INVOICE_BPMN, None)  # the operator, as `invoiceflow deploy` does
     return engine
 
 

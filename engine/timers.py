@@ -37,7 +37,8 @@ def close_timers(session: Session, instance: ProcessInstance) -> None:
     """An instance that stopped waits for nothing."""
     for row in session.scalars(select(Timer).where(
             Timer.instance_id == instance.id, Timer.state == WAITING)):
-        row.state = DROPPED
+        if row.state == WAITING:  # no autoflush: a row fired in this transaction knows it
+            row.state = DROPPED
 
 
 def due_instance_ids(session: Session, now: datetime, limit: int) -> list[str]:

@@ -119,3 +119,29 @@ def test_invoice_reminders_when_overdue_then_daily_and_none_after_completion(
             select(OutboxEvent).where(OutboxEvent.event_type == "task.reminder").order_by(OutboxEvent.id))]
     assert names[:2] == [task.name, task.name]
     assert all(name != task.name for name in names[2:])
+
+
+TIMER_TO_END = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="D" targetNamespace="t">
+  <bpmn:process id="timer_to_end" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_1"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="StartEvent_1" targetRef="Timer_1" />
+    <bpmn:intermediateCatchEvent id="Timer_1"><bpmn:incoming>F1</bpmn:incoming>
+      <bpmn:outgoing>F2</bpmn:outgoing><bpmn:timerEventDefinition>
+      <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT1H</bpmn:timeDuration>
+      </bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="F2" sourceRef="Timer_1" targetRef="EndEvent_1" />
+    <bpmn:endEvent id="EndEvent_1"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_timer_that_ends_the_instance_is_recorded_as_fired(engine, people, clock, worker):
+    engine.deploy(TIMER_TO_END, "analyst")
+    instance = engine.start("timer_to_end", {}, "ivanova")
+    clock.advance(hours=1, seconds=1)
+    assert worker.run_once() == 1
+    assert engine.instance(instance.id, "ivanova").state == "completed"
+    assert count(engine, Timer, Timer.instance_id == instance.id, Timer.state == "fired") == 1
+    assert count(engine, Timer, Timer.instance_id == instance.id, Timer.state == "cancelled") == 0

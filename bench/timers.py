@@ -1,0 +1,100 @@
+"""Timers under load: 100,000 due timers over 10,000 instances fired by 1, 2 and 4 workers.
+
+Prints timers fired per second and the latency from due time to fired, for each worker count,
+on PostgreSQL (INVOICEFLOW_BENCH_DATABASE_URL or the test URL; its schema is recreated) and,
+for reference, one worker on SQLite. Workers are separate processes, as in production.
+
+Run: .venv/bin/python bench/timers.py [--instances 10000]
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import statistics
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from common import backends, fresh_engine  # noqa: F401  (sets sys.path)
+
+from sqlalchemy import func, insert, select, update
+
+from engine import Engine
+from engine.clock import FrozenClock
+from engine.db import Database
+from engine.models import ProcessInstance, Timer
+
+FANOUT = Path(__file__).with_name("timer_fanout.bpmn")
+
+
+def populate(url: str, instances: int) -> int:
+    """One real instance (ten waiting timers), cloned ``instances`` times row by row."""
+    engine = fresh_engine(url)
+    engine.clock = FrozenClock(datetime.now(timezone.utc) - timedelta(days=1))
+    engine.deploy_file(FANOUT, None)
+    template = engine.start("timer_fanout", {}, "ivanova").id
+    with engine.database.unit_of_work() as session:
+        row = session.get(ProcessInstance, template)
+        timers = session.scalars(select(Timer).where(Timer.instance_id == template)).all()
+        columns = {c.key: getattr(row, c.key) for c in ProcessInstance.__table__.columns}
+        timer_columns = [{c.key: getattr(t, c.key) for c in Timer.__table__.columns if c.key != "id"}
+                         for t in timers]
+        for start in range(0, instances - 1, 1000):
+            ids = [str(uuid.uuid4()) for _ in range(min(1000, instances - 1 - start))]
+            session.execute(insert(ProcessInstance), [{**columns, "id": i} for i in ids])
+            session.execute(insert(Timer), [{**t, "instance_id": i} for i in ids for t in timer_columns])
+    engine.database.dispose()
+    return instances * len(timer_columns)
+
+
+def make_due_now(url: str) -> datetime:
+    database = Database(url)
+    now = datetime.now(timezone.utc)
+    with database.unit_of_work() as session:
+        session.execute(update(Timer).where(Timer.state == "waiting").values(due_at=now))
+    database.dispose()
+    return now
+
+
+def work(url: str) -> None:
+    engine = Engine(Database(url))
+    while engine.fire_due_timers(limit=50):
+        pass
+    engine.database.dispose()
+
+
+def run(url: str, workers: int, instances: int) -> tuple[float, float, float, int]:
+    total = populate(url, instances)
+    due = make_due_now(url)
+    began = time.perf_counter()
+    processes = [multiprocessing.Process(target=work, args=(url,)) for _ in range(workers)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    elapsed = time.perf_counter() - began
+    database = Database(url)
+    with database.read_only() as session:
+        fired = session.scalars(select(Timer.fired_at).where(Timer.state == "fired")).all()
+        waiting = session.scalar(select(func.count()).select_from(Timer).where(Timer.state == "waiting"))
+    database.dispose()
+    assert waiting == 0 and len(fired) == total, (waiting, len(fired), total)
+    latencies = sorted((moment - due).total_seconds() for moment in fired)
+    return total / elapsed, statistics.median(latencies), latencies[int(len(latencies) * 0.95)], total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--instances", type=int, default=10_000)
+    args = parser.parse_args()
+    for name, url in backends():
+        for workers in ([1] if name == "sqlite" else [1, 2, 4]):
+            rate, median, p95, total = run(url, workers, args.instances)
+            print(f"{name:<10} {workers} worker(s): {total} timers, {rate:8.0f} timers/s, "
+                  f"latency due->fired median {median:6.2f} s, p95 {p95:6.2f} s", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
