@@ -1,0 +1,1 @@
+"""``/webhooks``: integrators' endpoints, signed deliveries, dead letters (admins only)."""
