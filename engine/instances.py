@@ -11,7 +11,7 @@ from engine.access import OVERSEEING_GROUPS, may_cancel, may_see_instance
 from engine.definitions import latest_definition
 from engine.errors import Conflict, InstanceNotFound, InvalidInput, NotAllowed
 from engine.models.base import new_id
-from engine.models import AuditEvent, ProcessDefinition, ProcessInstance, UserTask
+from engine.models import AuditEvent, ProcessDefinition, ProcessInstance, TaskCandidateGroup, UserTask
 from engine.models.instances import CANCELLED, OPEN, RUNNING
 from engine.progress import audit, record_failure, record_step, withdraw_open_tasks
 from engine.spiff.runtime import ProcessFailed
@@ -141,9 +141,14 @@ def list_instances(uc: UseCase, actor: str, status: str | None = None, key: str 
     user = uc.user(actor)
     query = select(ProcessInstance).join(ProcessInstance.definition)
     if mine or not (user.group_names & OVERSEEING_GROUPS):
-        participant = ProcessInstance.id.in_(
-            select(UserTask.instance_id).where(
-                or_(UserTask.assignee == actor, UserTask.completed_by == actor)))
+        # The same people may_see_instance lets in: named on a task, in a task's candidate
+        # group, or having acted on the instance (claimed, completed, cancelled ...).
+        candidate = select(TaskCandidateGroup.task_id).where(
+            TaskCandidateGroup.group_name.in_(sorted(user.group_names)))
+        participant = or_(
+            ProcessInstance.id.in_(select(UserTask.instance_id).where(
+                or_(UserTask.assignee == actor, UserTask.id.in_(candidate)))),
+            ProcessInstance.id.in_(select(AuditEvent.instance_id).where(AuditEvent.actor == actor)))
         query = query.where(or_(ProcessInstance.initiator == actor, participant) if not mine
                             else ProcessInstance.initiator == actor)
     if status:

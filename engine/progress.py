@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from engine import notify
+from engine.access import GROUP_MARK
 from engine.models import AuditEvent, ProcessInstance, TaskCandidateGroup, UserTask
 from engine.models.instances import COMPLETED, FAILED, OPEN, WITHDRAWN
 from engine.spiff.diagram import Diagram
@@ -103,6 +104,8 @@ def _sync_tasks(session, runtime, diagram, instance, workflow, step, now) -> lis
         row = _new_task_row(runtime, diagram, instance, task, now)
         session.add(row)
         _add_participant(instance, row.assignee)
+        for group in row.candidate_groups:  # members of a candidate group read what they decide on
+            _add_participant(instance, GROUP_MARK + group)
         audit(session, instance, now, "system", "task_created",
               {"assignee": row.assignee, "candidate_groups": row.candidate_groups}, task=row)
         notify.task_assigned(session, instance, row, now)

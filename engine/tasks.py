@@ -10,7 +10,7 @@ from engine.access import may_act_on, may_see_instance
 from engine.errors import Conflict, NotAllowed, TaskNotFound
 from engine.models import AuditEvent, TaskCandidateGroup, UserTask
 from engine.models.instances import DONE, OPEN
-from engine.progress import audit, record_failure, record_step
+from engine.progress import _add_participant, audit, record_failure, record_step
 from engine.spiff.runtime import ProcessFailed
 from engine.usecase import UseCase
 from engine.views import InstanceView, TaskView, instance_view, task_view
@@ -52,11 +52,10 @@ def get_task(uc: UseCase, task_id: str, actor: str) -> TaskView:
 def claim_task(uc: UseCase, task_id: str, actor: str) -> TaskView:
     """Take a group task so that nobody else in the group works on it."""
     task = _actionable(uc, task_id, actor)
-    if task.claimed_by == actor:
-        return task_view(task)
-    if task.assignee:
-        raise Conflict("The task is assigned to a person; it cannot be claimed.")
+    if task.claimed_by == actor or task.assignee == actor:
+        return task_view(task)  # already theirs: nothing to take
     task.claimed_by, task.claimed_at = actor, uc.now
+    _add_participant(task.instance, actor)  # whoever works on a group task sees its instance
     _touch(uc, task)
     audit(uc.session, task.instance, uc.now, actor, "task_claimed", task=task)
     uc.session.flush()
@@ -66,10 +65,13 @@ def claim_task(uc: UseCase, task_id: str, actor: str) -> TaskView:
 def unclaim_task(uc: UseCase, task_id: str, actor: str) -> TaskView:
     """Give a claimed task back to its groups (only the claimer may)."""
     task = visible_task(uc, task_id, actor)
+    if not may_act_on(uc.user(actor), task):
+        raise NotAllowed("You may not act on this task.")
     if task.state != OPEN:
         raise Conflict("The task is not open any more.")
     if task.claimed_by != actor:
-        raise Conflict("The task is not claimed by you.")
+        raise Conflict("The task is not claimed by you." if task.claimed_by is None
+                       else f"The task is claimed by {task.claimed_by}.")
     task.claimed_by, task.claimed_at = None, None
     _touch(uc, task)
     audit(uc.session, task.instance, uc.now, actor, "task_unclaimed", task=task)
@@ -85,6 +87,7 @@ def complete_task(uc: UseCase, task_id: str, data, actor: str) -> tuple[TaskView
     diagram = uc.diagrams.get(instance.definition)
     workflow = uc.runtime.restore(diagram, instance.snapshot)
     task.state, task.completed_at, task.completed_by = DONE, uc.now, actor
+    _add_participant(instance, actor)
     task.outcome = _outcome(task.form_key, cleaned)
     task.data = cleaned
     link_attachments(uc.session, instance, task.form_key, cleaned)
