@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export INVOICEFLOW_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test bench install clean
+.PHONY: run test bench install clean browser translations
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,27 @@ run: $(STAMP)
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/invoiceflow serve --host 127.0.0.1 --port 5000
 
-## Run the test suite (PostgreSQL too when INVOICEFLOW_TEST_DATABASE_URL is set).
-test: $(STAMP)
+## Run the test suite (PostgreSQL too when INVOICEFLOW_TEST_DATABASE_URL is set); the browser
+## tests drive Debian's Chromium, installed here when it is missing.
+test: $(STAMP) browser
 	$(BIN)/pytest
+
+## Debian's Chromium for the Playwright browser tests (Playwright's own download is not used).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser: $(CHROMIUM)
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core
+
+## Message catalogs: extract every text people read, merge it into translations/{ru,en}, compile.
+## Edit the .po files, then run it again; the compiled .mo files are committed beside them.
+translations: $(STAMP)
+	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg -k N_ -o translations/messages.pot \
+	    --no-location --sort-output --project invoiceflow .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching \
+	    --ignore-obsolete --no-wrap
+	$(BIN)/pybabel compile -d translations --statistics
 
 ## Run the benchmarks (by hand; they print their figures).
 bench: $(STAMP)

@@ -35,12 +35,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 def _wire(app: Flask) -> None:
     from api.attachments import routes as attachments
+    from api.automation import routes as automation
+    from api.deals import routes as deals
+    from api.reports import routes as reports
     from api.definitions import routes as definitions
     from api.instances import routes as instances
     from api.me import routes as me
+    from api.notifications import routes as notifications
     from api.tasks import routes as tasks
+    from api.webhooks import routes as webhooks
     from api.auth import authenticate_request
-    from api.common import check_content_type
+    from api.common import check_content_type, refuse_nul_characters
     from api.errors import register_error_handlers
     from api.health import blueprint as health
     from api.requestlog import register_request_log
@@ -53,12 +58,16 @@ def _wire(app: Flask) -> None:
     api = InvoiceflowApi(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "invoiceflow tokens issue USERNAME"})
-    for module in (me, definitions, attachments, instances, tasks):
+    for module in (me, definitions, attachments, instances, tasks, notifications, webhooks, deals, reports, automation):
         api.register_blueprint(module.blp)
     app.register_blueprint(health)
     app.add_url_rule("/api/docs/static/<path:filename>", "swagger_ui_static",
                      lambda filename: send_from_directory(swagger_ui_path, filename))
     app.before_request(authenticate_request)
     app.before_request(check_content_type)
+    app.before_request(refuse_nul_characters)
     register_error_handlers(app)
     register_request_log(app)
+    from api.web import init_web
+
+    init_web(app, app.extensions["invoiceflow.settings"])  # the staff web pages under /

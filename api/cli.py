@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from api.cli_deals import deals
 from engine import Engine
 from engine.errors import InvoiceFlowError
 from engine.migrate import upgrade
@@ -39,6 +40,9 @@ def bundled_diagrams() -> list[Path]:
 @click.group()
 def main() -> None:
     """invoiceflow: BPMN invoice approval service."""
+
+
+main.add_command(deals)
 
 
 @main.group()
@@ -90,6 +94,15 @@ def users_create(username: str, full_name: str, email: str, groups: tuple[str, .
     click.echo(f"user {view.username} in groups: {', '.join(view.groups) or '-'}")
 
 
+@users.command("set-password")
+@click.argument("username")
+@click.password_option("--password", help="Omit it to be asked (twice, not echoed).")
+def users_set_password(username: str, password: str) -> None:
+    """Set the web sign-in password of USERNAME (stored as an argon2id hash)."""
+    _call(_engine().set_password, username, password)
+    click.echo(f"password set for {username}")
+
+
 @main.group()
 def tokens() -> None:
     """Bearer tokens for the REST API."""
@@ -113,13 +126,22 @@ def tokens_revoke(username: str) -> None:
 
 @main.command()
 def demo() -> None:
-    """Create the demo users and print a fresh token for each."""
+    """Create the demo users, print a fresh token for each and set their web passwords."""
     engine = _engine()
     click.echo("Demo users (username, groups, bearer token):")
     for username, full_name, groups in DEMO_USERS:
         engine.create_user(username, full_name=full_name, email=f"{username}@example.org", groups=groups)
         token = engine.issue_token(username, label="demo")
         click.echo(f"  {username:<9} {','.join(groups):<22} {token}")
+    for username, _full_name, _groups in DEMO_USERS:
+        engine.set_password(username, demo_password(username))
+    click.echo(f"Web pages: sign in as a demo user with the password username-demo "
+               f"(e.g. ivanova / {demo_password('ivanova')}).")
+
+
+def demo_password(username: str) -> str:
+    """The demo users' web password: known to everyone, so only for a first look."""
+    return f"{username}-demo"
 
 
 @main.command()

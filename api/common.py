@@ -30,8 +30,25 @@ class ErrorSchema(ma.Schema):
                             metadata={"description": "Field name -> messages, where fields are at fault"})
 
 
+# The largest page number of a list: (page - 1) * page_size must fit the database's integers
+# (a larger page answered 500: OFFSET overflowed on SQLite and PostgreSQL).
+MAX_PAGE = 2**31 - 1
+
+
 class Blueprint(SmorestBlueprint):
     """A flask-smorest blueprint whose views document their error responses in one line."""
+
+    def paginate(self, *args, **kwargs):
+        """flask-smorest's pagination with a largest ``page`` (documented; 422 beyond it)."""
+        decorator = super().paginate(*args, **kwargs)
+
+        def bounded(view):
+            wrapper = decorator(view)
+            # The parameters schema flask-smorest made for this view, used to parse and to document.
+            schema = wrapper._apidoc["pagination"]["parameters"]["schema"]
+            schema._declared_fields["page"].validators.append(ma.validate.Range(max=MAX_PAGE))
+            return wrapper
+        return bounded
 
     def errors(self, *codes: int):
         """Document these error statuses (401 is added to every authenticated view)."""
@@ -74,3 +91,28 @@ def _view_function(endpoint):
     from flask import current_app
 
     return current_app.view_functions.get(endpoint)
+
+
+def refuse_nul_characters():
+    """Refuse a NUL character anywhere in a request (path, query, form, file name, JSON) with 400
+    before any view runs: no field allows one, and PostgreSQL cannot store one in text (the
+    query failed and the request ended in a 500)."""
+    if not request.path.startswith("/api/v1"):
+        return None
+    texts = [request.path, *request.args.keys(), *request.args.values()]
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        texts += [*request.form.keys(), *request.form.values(),
+                  *(storage.filename or "" for storage in request.files.values())]
+    if any("\x00" in text for text in texts) or (request.is_json and _has_nul(request.get_json(silent=True))):
+        return error_response(400, "The request contains a NUL character (\\u0000).")
+    return None
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False

@@ -50,3 +50,11 @@ class FormInvalid(InvoiceFlowError):
 
 class InvalidInput(InvoiceFlowError):
     """A request is malformed in a way no form describes (bad id, bad argument)."""
+
+
+class NotificationNotFound(NotFound):
+    """No notification with that id addressed to the caller."""
+
+
+class WebhookNotFound(NotFound):
+    """No webhook with that id (or it was deleted)."""

@@ -14,11 +14,13 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import attachments, definitions, idempotency, instances, scheduling, tasks, users
+from engine import attachments, definitions, idempotency, inbox, instances, scheduling, tasks, users, webhooks
+from engine import passwords, submissions, web_pages  # the web pages' use cases
 from engine.idempotency import IdempotencyKey
 from engine.clock import Clock, SystemClock
 from engine.db import Database
 from engine.definitions import DiagramCache
+from engine.delivery import Courier
 from engine.access import may_deploy, may_see_instance
 from engine.errors import Conflict, NotAllowed
 from engine.settings import Settings
@@ -56,7 +58,9 @@ class Engine:
     def from_settings(cls, settings: Settings | None = None, clock: Clock | None = None) -> "Engine":
         """An engine on the configured database (``INVOICEFLOW_*`` environment by default)."""
         settings = settings or Settings.from_env()
-        return cls(Database(settings.effective_database_url), clock, settings.data_dir)
+        engine = cls(Database(settings.effective_database_url), clock, settings.data_dir)
+        engine.configure_delivery(settings)
+        return engine
 
     @contextmanager
     def _use_case(self, write: bool = True):
@@ -266,3 +270,110 @@ class Engine:
         if stale_token is not None:
             self._run(lambda uc: users.touch_token(uc.session, stale_token, uc.now))
         return user
+
+    # Notifications and webhooks
+    _courier: Courier | None = None  # built by configure_delivery (from_settings, or first use)
+
+    def configure_delivery(self, settings: Settings | None = None) -> None:
+        """Where e-mails go (``smtp_url``, ``mail_from``) and how often a delivery is tried,
+        from ``settings`` (``INVOICEFLOW_*`` by default); ValueError on a malformed SMTP URL."""
+        self._courier = Courier.from_settings(self.database, self.clock, settings or Settings.from_env())
+
+    def deliver_due(self, limit: int = 100) -> int:
+        """Send up to ``limit`` due e-mails and webhook calls, one transaction each; returns how
+        many were tried. The worker's job; several workers share it safely on PostgreSQL."""
+        if self._courier is None:
+            self.configure_delivery()
+        return self._courier.deliver_due(limit)
+
+    def notifications(self, actor: Actor, unread_only: bool = False, page: int = 1, page_size: int = 50):
+        """The actor's in-app notifications, newest first, with the total."""
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: inbox.list_notifications(uc, actor, unread_only, page, page_size),
+                         write=False, known=known)
+
+    def mark_notification_read(self, notification_id: int | str, actor: Actor):
+        """Mark one of the actor's notifications read (NotificationNotFound for anyone else's)."""
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: inbox.mark_read(uc, notification_id, actor), known=known)
+
+    def channels(self, actor: Actor) -> list[str]:
+        """The channels the actor chose (``in_app``, ``email``)."""
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: inbox.channels_of(uc, actor), write=False, known=known)
+
+    def set_channels(self, actor: Actor, channels) -> list[str]:
+        """Choose the actor's channels (a subset of ``in_app``, ``email``); InvalidInput otherwise."""
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: inbox.set_channels(uc, actor, channels), known=known)
+
+    def create_webhook(self, actor: Actor, url: str, event_types, secret: str | None = None,
+                       description: str = ""):
+        """Register a webhook (admins); the view carries the secret this once."""
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: webhooks.create_webhook(uc, actor, url, event_types, secret, description),
+                         known=known)
+
+    def webhooks(self, actor: Actor, page: int = 1, page_size: int = 50):
+        """The webhooks in force (admins), with the total."""
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: webhooks.list_webhooks(uc, actor, page, page_size), write=False, known=known)
+
+    def webhook(self, webhook_id: str, actor: Actor):
+        """One webhook in force (admins)."""
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: webhooks.get_webhook(uc, webhook_id, actor), write=False, known=known)
+
+    def delete_webhook(self, webhook_id: str, actor: Actor) -> None:
+        """Stop a webhook (admins); its pending deliveries are given up."""
+        actor, known = _split_actor(actor)
+        self._run(lambda uc: webhooks.delete_webhook(uc, webhook_id, actor), known=known)
+
+    def webhook_deliveries(self, webhook_id: str, actor: Actor, page: int = 1, page_size: int = 50):
+        """A webhook's deliveries, newest first, with the total (admins)."""
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: webhooks.list_deliveries(uc, webhook_id, actor, page, page_size),
+                         write=False, known=known)
+
+    # Web pages: sign-in, the pages' read models, form submissions with their files
+    def set_password(self, username: str, password: str):
+        """Set a user's web sign-in password (argon2id); InvalidInput when too short or long."""
+        return self._run(lambda uc: passwords.set_password(uc.session, username, password))
+
+    def sign_in(self, username: str, password: str):
+        """``(user, session key)`` when the password is right for an active user, else None."""
+        return self._run(lambda uc: passwords.sign_in(uc.session, username, password))
+
+    def session_user(self, username: str, key: str):
+        """The signed-in browser's user while their password and account stay as they were."""
+        return self._run(lambda uc: passwords.session_user(uc.session, username, key), write=False)
+
+    def set_locale(self, actor: Actor, locale: str):
+        """Choose the actor's language (``ru`` or ``en``)."""
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: web_pages.set_locale(uc, actor, locale), known=known)
+
+    def group_members(self, groups, actor: Actor):
+        """``{group: [active members]}`` (the managers to pick approvers from ...)."""
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: web_pages.group_members(uc, groups, actor), write=False, known=known)
+
+    def task_page(self, task_id: str, actor: Actor):
+        """A task with its invoice, documents, earlier decisions and whether the actor may act."""
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: web_pages.task_page(uc, task_id, actor), write=False, known=known)
+
+    def invoice_page(self, instance_id: str, actor: Actor):
+        """An instance with its audit trail, its diagram and its current steps."""
+        actor, known = _split_actor(actor)
+        return self._run(lambda uc: web_pages.invoice_page(uc, instance_id, actor), write=False, known=known)
+
+    def submit_start(self, key: str, data: dict, files, actor: Actor):
+        """Upload ``files`` ({field: (bytes, name)}) and start ``key``: a ``Submission``."""
+        return submissions.submit(lambda content, name: self.upload(content, name, actor),
+                                  lambda data: self.start(key, data, actor), data, files)
+
+    def submit_task(self, task_id: str, data: dict, files, actor: Actor):
+        """Upload ``files`` and complete the task: a ``Submission`` with ``(task, instance)``."""
+        return submissions.submit(lambda content, name: self.upload(content, name, actor),
+                                  lambda data: self.complete(task_id, data, actor), data, files)

@@ -18,12 +18,22 @@ class Settings:
 
     ``data_dir`` holds attachments and, unless ``database_url`` says otherwise, the SQLite
     database. ``secret_key`` signs web sessions (the REST API uses bearer tokens).
+    ``smtp_url`` (``smtp://user:pass@host:587?starttls=true``, ``smtps://...``) is where the worker
+    sends e-mail notifications from ``mail_from``; unset, e-mails wait in the outbox.
+    ``delivery_max_attempts`` is how many failed attempts make a delivery dead.
+    ``time_zone`` is where the web pages show times (the agency's); ``secure_cookies`` marks the
+    web session cookie ``Secure`` (set it when the service is served over HTTPS).
     """
 
     data_dir: Path = field(default_factory=lambda: Path("var").resolve())
     database_url: str | None = None
     secret_key: str = "dev-insecure-change-me"
     max_upload_bytes: int = 20 * 1024 * 1024
+    smtp_url: str | None = None
+    mail_from: str = "invoiceflow@localhost"
+    delivery_max_attempts: int = 8
+    time_zone: str = "Europe/Moscow"
+    secure_cookies: bool = False
 
     @property
     def effective_database_url(self) -> str:
@@ -40,6 +50,11 @@ class Settings:
             "database_url": _env("DATABASE_URL") or None,
             "secret_key": _env("SECRET_KEY", "dev-insecure-change-me"),
             "max_upload_bytes": int(_env("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
+            "smtp_url": _env("SMTP_URL") or None,
+            "mail_from": _env("MAIL_FROM", "invoiceflow@localhost"),
+            "delivery_max_attempts": int(_env("DELIVERY_MAX_ATTEMPTS", "8")),
+            "time_zone": _env("TIME_ZONE", "Europe/Moscow"),
+            "secure_cookies": _env("SECURE_COOKIES", "false").strip().lower() in ("1", "true", "yes"),
         }
         values.update(overrides)
         return cls(**values)

@@ -1,7 +1,9 @@
 """Declarative user-task forms: one ``definitions/<key>.toml`` file per form.
 
-The same definition drives server-side validation (validate_form) and the
-JSON description for API clients (describe_form).  This package knows
+The same definition drives server-side validation (validate_form), the
+JSON description for API clients (describe_form) and the HTML rendering
+(the Jinja macros in ``forms/templates/``); validation messages are shown
+in the reader's language with ``localize_errors``.  This package knows
 nothing about HTTP or the engine; the engine imports it, never the reverse.
 
 Every function takes an optional keyword ``directory`` to read definitions
@@ -20,6 +22,7 @@ from .definition import (
 )
 from .describe import describe_definition
 from .errors import FormInvalid, UnknownForm
+from .i18n import localize, localize_errors
 from .loader import (
     DEFINITIONS_DIR, clear_cache, form_exists, form_keys, load_definition_file, load_form,
     misnamed_files,
@@ -30,7 +33,8 @@ __all__ = [
     "Choice", "ContextField", "DEFINITIONS_DIR", "DefinitionError", "FieldDef", "FormContext",
     "FormDefinition", "FormInvalid", "RequiredWhen", "StaticFormContext", "UnknownForm",
     "check_definitions", "clear_cache", "describe_definition", "describe_form", "form_exists",
-    "form_keys", "attachment_fields", "load_definition_file", "load_form", "validate_data", "validate_form",
+    "form_keys", "attachment_fields", "load_definition_file", "load_form", "localize", "localize_errors",
+    "validate_data", "validate_form",
 ]
 
 

@@ -1,14 +1,44 @@
 """Every user-facing validation message of the forms package, in one place.
 
-Messages are English for now.  A later issue translates them with Babel
-catalogs; keeping each one a literal wrapped in ``_`` lets ``pybabel
-extract`` find them without touching the validation code.
+Each message is a ``Message``: a ``str`` whose text is the English message with its
+arguments filled in (what the REST API returns), which also remembers its catalog id and
+arguments, so that ``forms.localize`` can show it in any language later, without a Flask app
+(the catalogs are read with Babel: see ``translations/``). ``pybabel extract`` finds every
+literal wrapped in ``_`` below.
 """
 
+from __future__ import annotations
 
-def _(message: str) -> str:
-    """Mark ``message`` for extraction; translation happens later, at render time."""
-    return message
+from typing import Any
+
+
+class Message(str):
+    """An English message that can still be translated: ``msgid`` and ``params`` are kept.
+
+    ``format`` returns another Message, so ``REQUIRED_WHEN.format(field=..., value=...)``
+    stays translatable wherever it travels (marshmallow errors, FormInvalid, the engine).
+    """
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, params: dict[str, Any] | None = None) -> "Message":
+        params = dict(params or {})
+        text = super().__new__(cls, msgid.format(**params) if params else msgid)
+        text.msgid, text.params = msgid, params
+        return text
+
+    def format(self, *args: Any, **params: Any) -> "Message":
+        """The same message with (more) arguments filled in."""
+        return Message(self.msgid, {**self.params, **params})
+
+    def __reduce__(self):
+        return Message, (self.msgid, self.params)
+
+
+def _(message: str) -> Message:
+    """Mark ``message`` for extraction; it is translated at render time (``forms.localize``)."""
+    return Message(message)
 
 
 # No message may contain ";": FormInvalid's str() uses it as a separator.
@@ -62,3 +92,7 @@ NOT_AN_ATTACHMENT_ID = _("Not a valid attachment id.")
 NO_SUCH_ATTACHMENT = _("Attachment '{attachment}' does not exist.")
 NOT_UPLOADED_BY_INITIATOR = _("The document must be uploaded by the process initiator.")
 NOT_UPLOADED_BY_ACTOR = _("The document must be uploaded by you.")
+
+# Uploads (a file field of a web form; the REST API uploads before it submits).
+UNSUPPORTED_FILE = _("Only PDF, PNG and JPEG files are accepted.")
+EMPTY_FILE = _("The file is empty.")

@@ -148,7 +148,8 @@ def _texts(value: Any) -> list[str]:
         return [f"{key}: {text}" for key, inner in value.items() for text in _texts(inner)]
     if isinstance(value, (list, tuple)):
         return [text for inner in value for text in _texts(inner)]
-    return [str(value)]
+    # A Message stays a Message (str() would drop what it needs to be translated later).
+    return [value if isinstance(value, str) else str(value)]
 
 
 def _ordered(definition: FormDefinition, values: dict[str, Any]) -> dict[str, Any]:

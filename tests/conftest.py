@@ -14,6 +14,7 @@ from engine.clock import FrozenClock
 from engine.db import Database
 from engine.migrate import upgrade
 from engine.models import STANDARD_GROUPS, Base
+from reports.models import metadata as reports_metadata
 from support import INVOICE_BPMN, PDF, PEOPLE  # noqa: F401
 
 PG_URL = os.environ.get("INVOICEFLOW_TEST_DATABASE_URL")
@@ -57,7 +58,7 @@ def database(request):
 
 def _empty(db: Database) -> None:
     with db.unit_of_work() as session:
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in [*reversed(reports_metadata.sorted_tables), *reversed(Base.metadata.sorted_tables)]:
             if table.name == "groups":
                 session.execute(table.delete().where(table.c.name.not_in(STANDARD_GROUPS)))
             else:

@@ -2,9 +2,11 @@
 from alembic import context
 
 from engine.models import Base
+from reports.models import metadata as reports_metadata
 
 config = context.config
-target_metadata = Base.metadata
+# The engine's tables and the reports module's (its own metadata, in the same database).
+target_metadata = [Base.metadata, reports_metadata]
 
 
 def run_migrations_online() -> None:

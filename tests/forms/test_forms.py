@@ -15,8 +15,8 @@ from forms import FormInvalid, UnknownForm, messages as msg
 from forms.fields import FIELD_CLASSES
 from forms.fieldtypes import FIELD_TYPES
 
-ALL_KEYS = ["approve_invoice", "confirm_payment", "hand_in_originals",
-            "receive_originals", "revise_invoice", "start_invoice"]
+ALL_KEYS = ["approve_invoice", "confirm_party_program", "confirm_payment", "hand_in_originals",
+            "receive_originals", "revise_invoice", "start_invoice", "start_party_preparation"]
 
 VALID_START = {
     "invoice_number": "INV-2024-001",

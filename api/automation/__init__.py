@@ -1,0 +1,1 @@
+"""Stage automation rules and their runs (admins)."""

@@ -1,0 +1,1 @@
+"""Deals pushed by a CRM: create or update, stage entries, read, list."""

@@ -1,0 +1,1 @@
+"""The conversion and funnel reports as JSON and CSV."""

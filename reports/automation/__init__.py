@@ -1,0 +1,1 @@
+"""Stage automation: when a deal enters a stage, start a business process (rules as data)."""

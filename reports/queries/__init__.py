@@ -1,0 +1,1 @@
+"""The reports as SQL aggregations (SQLAlchemy Core), the same on SQLite and PostgreSQL."""
