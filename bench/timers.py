@@ -88,8 +88,11 @@ def run(url: str, workers: int, instances: int) -> tuple[float, float, float, in
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--instances", type=int, default=10_000)
+    parser.add_argument("--postgres-only", action="store_true", help="skip the SQLite reference")
     args = parser.parse_args()
     for name, url in backends():
+        if args.postgres_only and name == "sqlite":
+            continue
         for workers in ([1] if name == "sqlite" else [1, 2, 4]):
             rate, median, p95, total = run(url, workers, args.instances)
             print(f"{name:<10} {workers} worker(s): {total} timers, {rate:8.0f} timers/s, "
