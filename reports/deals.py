@@ -58,15 +58,18 @@ def put_deal(ctx: Context, record: DealRecord) -> tuple[Deal, bool, list]:
     if created:
         deal = Deal(external_id=record.external_id, passed_mask=0, left_mask=0)
         ctx.session.add(deal)
-    elif all(getattr(deal, name) == getattr(record, name) for name in RECORD_FIELDS):
+    changed = {name for name in RECORD_FIELDS if getattr(deal, name, None) != getattr(record, name)}
+    if not changed:
         return deal, False, []
-    entered = record.created_at if created else (ctx.now if deal.stage != record.stage else None)
     for name in RECORD_FIELDS:
         setattr(deal, name, getattr(record, name))
     deal.updated_at = ctx.now
     ctx.session.flush()
-    runs = _record(ctx, deal, record.stage, entered) if entered else _rewrite(ctx, deal)
-    return deal, created, runs
+    if created or "stage" in changed:
+        return deal, created, _record(ctx, deal, record.stage, record.created_at if created else ctx.now)
+    if changed & {"created_at", "source", "manager"}:  # copied into the stage times
+        write_history(ctx.session, {deal.id: facts(deal)}, {}, ctx.bits)
+    return deal, False, []
 
 
 def record_stage(ctx: Context, external_id: str, stage: str, at: datetime) -> StageChange:
@@ -89,16 +92,11 @@ def _record(ctx: Context, deal: Deal, stage: str, at: datetime) -> list:
     chain = write_history(ctx.session, {deal.id: facts(deal)}, {deal.id: [(stage, at)]}, ctx.bits,
                           follow_latest=True)[deal.id]
     ctx.session.refresh(deal)
-    if chain.latest != (stage, at) or ctx.starter is None:
+    moved = chain.latest == (stage, at) and (len(chain.entries) < 2 or chain.entries[-2][1] != stage)
+    if not moved or ctx.starter is None:  # history filled in, or no move (already there)
         return []
     rules = rules_in_force(ctx.session, ctx.rules_path, ctx.pipeline).rules
     return fire_rules(ctx.session, ctx.starter, rules, deal, _entry_id(ctx, deal, stage, at), ctx.now)
-
-
-def _rewrite(ctx: Context, deal: Deal) -> list:
-    write_history(ctx.session, {deal.id: facts(deal)}, {}, ctx.bits)
-    ctx.session.refresh(deal)
-    return []
 
 
 def _entry_id(ctx: Context, deal: Deal, stage: str, at: datetime) -> int | None:

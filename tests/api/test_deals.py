@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from reports.models import metadata
 from support import ROOT
 
 CREATED = "2026-01-10T10:00:00+03:00"
@@ -14,6 +15,7 @@ BODY = {"title": "Праздник «Пираты»", "stage": "new", "source": 
 @pytest.fixture(autouse=True)
 def crm(engine, people, tokens):
     """An integration account in group `integrators`, with a token."""
+    _empty_reports(engine)
     engine.create_user("crm", full_name="CRM", groups=("integrators",))
     tokens["crm"] = engine.issue_token("crm")
 
@@ -98,3 +100,10 @@ def test_automation_over_rest(call, engine):
     assert runs.status_code == 200 and [r["id"] for r in runs.json] == [run["id"]]
     assert call("admin", "POST", f"/api/v1/automation-rules/runs/{run['id']}/retry").status_code == 409
     assert call("admin", "POST", "/api/v1/automation-rules/runs/999/retry").status_code == 404
+
+
+def _empty_reports(engine) -> None:
+    """Start without deals left over by a test that does not empty the reports tables."""
+    with engine.database.unit_of_work() as session:
+        for table in reversed(metadata.sorted_tables):
+            session.execute(table.delete())

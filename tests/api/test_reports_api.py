@@ -6,6 +6,8 @@ import io
 
 import pytest
 
+from reports.models import metadata
+
 DEALS = [
     # id, source, manager, created (Moscow), later stages
     ("A1", "site", "petrov", "2026-03-02T10:00:00+03:00", [("consultation", "2026-03-03T10:00:00+03:00"),
@@ -15,6 +17,14 @@ DEALS = [
     ("A4", "site", "petrov", "2026-04-01T00:00:00+03:00", [("prepayment_received", "2026-04-02T00:00:00+03:00")]),
 ]
 MARCH = "date_from=2026-03-01&date_to=2026-03-31"
+
+
+@pytest.fixture(autouse=True)
+def no_deals_left_over(engine):
+    """Start without deals or saved rules left over by a test that does not empty them."""
+    with engine.database.unit_of_work() as session:
+        for table in reversed(metadata.sorted_tables):
+            session.execute(table.delete())
 
 
 @pytest.fixture

@@ -5,7 +5,23 @@ from __future__ import annotations
 import pytest
 
 from reports import DealRecord, Reports, ReportsSettings
+from reports.models import metadata
 from reports_support import ADMIN, msk
+
+
+@pytest.fixture(autouse=True)
+def no_deals_left_over(request):
+    """Start with empty reports tables even after a test that does not empty them (the API fuzzing
+    writes deals into the shared SQLite database)."""
+    if "database" in request.fixturenames:
+        empty_reports(request.getfixturevalue("database"))
+
+
+def empty_reports(database) -> None:
+    """Delete every row of the reports module's tables."""
+    with database.unit_of_work() as session:
+        for table in reversed(metadata.sorted_tables):
+            session.execute(table.delete())
 
 
 @pytest.fixture

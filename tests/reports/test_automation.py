@@ -38,6 +38,9 @@ def test_entering_the_stage_starts_the_process_once(automated, engine, clock):
     # The same entry again (a CRM retrying) changes nothing and starts nothing.
     again = automated.record_stage("D1", "prepayment_received", msk("2026-01-14 10:00"), ADMIN)
     assert not again.recorded and again.runs == []
+    # Entering the stage the deal is already in is no move either.
+    still = automated.record_stage("D1", "prepayment_received", msk("2026-01-14 12:00"), ADMIN)
+    assert still.recorded and still.runs == []
     assert len(party_instances(engine)) == 1
 
 
