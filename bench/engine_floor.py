@@ -23,15 +23,19 @@ from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from common import INVOICE_BPMN
+from engine.script_engine import is_timer_literal
 
 ROUNDS = 200
 
 
 class StrippingEngine(PythonScriptEngine):
-    """SpiffWorkflow's own eval-based engine, taught only to strip Camunda's ``${...}``."""
+    """SpiffWorkflow's own eval-based engine, taught only to strip Camunda's ``${...}`` and to
+    take unquoted ISO timer literals (``R/P1D``) as themselves, as Camunda does."""
 
     def evaluate(self, task, expression, external_context=None):
         expression = expression.strip()
+        if is_timer_literal(expression):
+            return expression
         if expression.startswith("${") and expression.endswith("}"):
             expression = expression[2:-1]
         return super().evaluate(task, expression, external_context)
