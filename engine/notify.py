@@ -53,11 +53,19 @@ def emit(session: Session, event_type: str, instance: ProcessInstance | None, pa
         if "email" in channels and user.email:
             session.add(Delivery(event=event, channel="email", target=user.email, recipient=user.username,
                                  next_attempt_at=now, created_at=now))
-    for hook in session.scalars(select(Webhook).where(Webhook.active.is_(True))):
+    for hook in _active_webhooks(session):
         if event_type in hook.event_types or "*" in hook.event_types:
             session.add(Delivery(event=event, channel="webhook", target=hook.url, webhook_id=hook.id,
                                  next_attempt_at=now, created_at=now))
     return event
+
+
+def _active_webhooks(session: Session) -> list[Webhook]:
+    """The active webhooks, read once per transaction (a step may emit several events)."""
+    if "invoiceflow.webhooks" not in session.info:
+        session.info["invoiceflow.webhooks"] = list(
+            session.scalars(select(Webhook).where(Webhook.active.is_(True))))
+    return session.info["invoiceflow.webhooks"]
 
 
 def _active_users(session: Session, usernames: list[str]) -> list[User]:
