@@ -6,12 +6,14 @@ de-duplicate by the event id).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import event, insert, or_, select
 from sqlalchemy.orm import Session
 
-from engine.models import Delivery, Group, Notification, OutboxEvent, ProcessInstance, User, UserTask, Webhook
+from engine.models import Delivery, Notification, OutboxEvent, ProcessInstance, User, UserTask, Webhook
+from engine.models.users import user_groups
 from engine.models.instances import OPEN
 
 TASK_ASSIGNED = "task.assigned"
@@ -22,14 +24,16 @@ EVENT_TYPES = (TASK_ASSIGNED, TASK_REMINDER, STATUS_CHANGED)
 
 def task_assigned(session: Session, instance: ProcessInstance, task: UserTask, now: datetime) -> None:
     """Tell the assignee, or every member of the candidate groups, about a new task."""
-    emit(session, TASK_ASSIGNED, instance, _task_payload(instance, task), _task_people(session, task), now)
+    people, groups = _task_people(task)
+    emit(session, TASK_ASSIGNED, instance, _task_payload(instance, task), people, now, groups=groups)
 
 
 def task_reminder(session: Session, instance: ProcessInstance, element_id: str, now: datetime) -> None:
     """Remind whoever holds the open task of ``element_id`` that it is overdue."""
     for task in session.scalars(select(UserTask).where(
             UserTask.instance_id == instance.id, UserTask.element_id == element_id, UserTask.state == OPEN)):
-        emit(session, TASK_REMINDER, instance, _task_payload(instance, task), _task_people(session, task), now)
+        people, groups = _task_people(task)
+        emit(session, TASK_REMINDER, instance, _task_payload(instance, task), people, now, groups=groups)
 
 
 def status_changed(session: Session, instance: ProcessInstance, old: str | None, now: datetime) -> None:
@@ -38,51 +42,134 @@ def status_changed(session: Session, instance: ProcessInstance, old: str | None,
     emit(session, STATUS_CHANGED, instance, payload, [instance.initiator], now)
 
 
+@dataclass(frozen=True)
+class _Announcement:
+    event: OutboxEvent
+    people: tuple[str, ...]
+    groups: tuple[str, ...]
+
+
 def emit(session: Session, event_type: str, instance: ProcessInstance | None, payload: dict,
-         recipients: list[str], now: datetime) -> OutboxEvent:
-    """One outbox event: in-app rows and e-mail deliveries per recipient (as each chose), and
-    one delivery per subscribed webhook."""
-    event = OutboxEvent(event_type=event_type, instance_id=instance.id if instance else None,
-                        payload=payload, created_at=now)
-    session.add(event)
-    for user in _active_users(session, recipients):
-        channels = set(user.channels or [])
-        if "in_app" in channels:
-            session.add(Notification(username=user.username, event=event, event_type=event_type,
-                                     payload=payload, created_at=now))
-        if "email" in channels and user.email:
-            session.add(Delivery(event=event, channel="email", target=user.email, recipient=user.username,
-                                 next_attempt_at=now, created_at=now))
-    for hook in _active_webhooks(session):
-        if event_type in hook.event_types or "*" in hook.event_types:
-            session.add(Delivery(event=event, channel="webhook", target=hook.url, webhook_id=hook.id,
-                                 next_attempt_at=now, created_at=now))
-    return event
+         recipients: list[str], now: datetime, groups: list[str] | tuple[str, ...] = ()) -> OutboxEvent:
+    """One outbox event for ``recipients`` and the active members of ``groups``.
+
+    Its in-app notifications and deliveries are written when the session flushes, for all the
+    events of the transaction together: one query finds every recipient and one the webhooks,
+    however many events a step announced. A rolled-back transaction writes none of them.
+    """
+    event_row = OutboxEvent(event_type=event_type, instance_id=instance.id if instance else None,
+                            payload=payload, created_at=now)
+    session.add(event_row)  # the session has changes now: it will flush, and so write the rest
+    session.info.setdefault(_PENDING, []).append(_Announcement(event_row, tuple(recipients), tuple(groups)))
+    return event_row
 
 
-def _active_webhooks(session: Session) -> list[Webhook]:
-    """The active webhooks, read once per transaction (a step may emit several events)."""
+_PENDING = "invoiceflow.announcements"
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _flush_context) -> None:
+    # The flush has just inserted the events (and given them their ids): their rows follow.
+    _write_announcements(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, _previous_transaction) -> None:
+    # Rolled back, a savepoint's included (which flushed what came before it on entry): what
+    # was announced in it never happened.
+    session.info.pop(_PENDING, None)
+
+
+def _write_announcements(session: Session) -> None:
+    """An in-app notification and an e-mail delivery per recipient (as each chose), and a
+    delivery per subscribed webhook, for every event the flush wrote: plain inserts, one per
+    table, whatever the number of events."""
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    connection = session.connection()
+    people = _recipients(connection, pending)
+    hooks = _active_webhooks(session, connection)
+    notes, deliveries = [], []
+    for item in pending:
+        row = item.event
+        for person in people:
+            if person.username not in item.people and not person.groups & set(item.groups):
+                continue
+            if "in_app" in person.channels:
+                notes.append({"username": person.username, "event_id": row.id, "event_type": row.event_type,
+                              "payload": row.payload, "created_at": row.created_at})
+            if "email" in person.channels and person.email:
+                deliveries.append(_delivery(row, "email", person.email, recipient=person.username))
+        for hook in hooks:
+            if row.event_type in hook.event_types or "*" in hook.event_types:
+                deliveries.append(_delivery(row, "webhook", hook.url, webhook_id=hook.id))
+    if notes:
+        connection.execute(insert(Notification), notes)
+    if deliveries:
+        connection.execute(insert(Delivery), deliveries)
+
+
+def _delivery(event_row: OutboxEvent, channel: str, target: str, recipient: str | None = None,
+              webhook_id: str | None = None) -> dict:
+    """A pending delivery of an event, due at once."""
+    return {"event_id": event_row.id, "channel": channel, "target": target, "recipient": recipient,
+            "webhook_id": webhook_id, "next_attempt_at": event_row.created_at,
+            "created_at": event_row.created_at}
+
+
+@dataclass(frozen=True)
+class _Person:
+    username: str
+    email: str
+    channels: frozenset[str]
+    groups: frozenset[str]
+
+
+def _recipients(connection, pending: list[_Announcement]) -> list[_Person]:
+    """Every active user named by the announcements or in one of their groups, with the
+    groups they are in among those, in one query; in username order."""
+    names = sorted({name for item in pending for name in item.people if name})
+    groups = sorted({group for item in pending for group in item.groups})
+    if not names and not groups:
+        return []
+    membership = user_groups.c
+    rows = connection.execute(
+        select(User.username, User.email, User.channels, membership.group_name)
+        .outerjoin(user_groups, (membership.user_id == User.id) & membership.group_name.in_(groups))
+        .where(User.active.is_(True),
+               or_(User.username.in_(names), membership.group_name.is_not(None)))
+        .order_by(User.username))
+    people: dict[str, _Person] = {}
+    for username, email, channels, group in rows:
+        known = people.get(username)
+        mine = frozenset([group] if group else [])
+        people[username] = _Person(username, email or "", frozenset(channels or []),
+                                   known.groups | mine if known else mine)
+    return list(people.values())
+
+
+@dataclass(frozen=True)
+class _Hook:
+    id: str
+    url: str
+    event_types: tuple[str, ...]
+
+
+def _active_webhooks(session: Session, connection) -> list[_Hook]:
+    """The active webhooks, read once per transaction."""
     if "invoiceflow.webhooks" not in session.info:
-        session.info["invoiceflow.webhooks"] = list(
-            session.scalars(select(Webhook).where(Webhook.active.is_(True))))
+        session.info["invoiceflow.webhooks"] = [
+            _Hook(id, url, tuple(types or ())) for id, url, types in connection.execute(
+                select(Webhook.id, Webhook.url, Webhook.event_types).where(Webhook.active.is_(True)))]
     return session.info["invoiceflow.webhooks"]
 
 
-def _active_users(session: Session, usernames: list[str]) -> list[User]:
-    if not usernames:
-        return []
-    return list(session.scalars(select(User).where(User.username.in_(sorted(set(usernames))),
-                                                   User.active.is_(True))).unique())
-
-
-def _task_people(session: Session, task: UserTask) -> list[str]:
+def _task_people(task: UserTask) -> tuple[list[str], list[str]]:
+    """Who hears about a task: its holder, else the members of its candidate groups."""
     if task.claimed_by or task.assignee:
-        return [task.claimed_by or task.assignee]
-    if not task.candidate_groups:
-        return []
-    members = session.scalars(select(User.username).join(User.groups).where(
-        Group.name.in_(task.candidate_groups), User.active.is_(True)))
-    return sorted(set(members))
+        return [task.claimed_by or task.assignee], []
+    return [], list(task.candidate_groups or [])
 
 
 def _instance_payload(instance: ProcessInstance) -> dict:

@@ -106,3 +106,38 @@ def test_two_workers_never_send_one_delivery_twice(engine, database, receiver, i
     assert len(sent) == 36 and set(sent.values()) == {1}
     assert sum(done) == 36 and min(done) > 0, done  # both workers took a share
     assert {row.state for row in deliveries(engine, "webhook")} == {"sent"}
+
+
+def test_announcements_of_a_rolled_back_savepoint_are_not_written(engine, people):
+    from engine import notify
+
+    now = engine.clock.now()
+    with engine.database.unit_of_work() as session:
+        notify.emit(session, notify.STATUS_CHANGED, None, {"kept": True}, ["petrov"], now)
+        savepoint = session.begin_nested()  # flushes what was announced before it
+        notify.emit(session, notify.STATUS_CHANGED, None, {"kept": False}, ["petrov"], now)
+        savepoint.rollback()
+        notify.emit(session, notify.STATUS_CHANGED, None, {"kept": True}, ["sidorova"], now)
+    notes = {name: [note.data for note in engine.notifications(name)[0]] for name in ("petrov", "sidorova")}
+    assert notes == {"petrov": [{"kept": True}], "sidorova": [{"kept": True}]}
+
+
+def test_one_query_finds_every_recipient_of_a_step(engine, start_invoice):
+    """A completion that tells a new assignee and the initiator reads the users once."""
+    from sqlalchemy import event
+
+    instance = start_invoice()
+    task = open_task(engine, "petrov", instance.id)
+    petrov = engine.authenticate(engine.issue_token("petrov"))  # as the web layer hands him in
+    user_queries = []
+
+    @event.listens_for(engine.database.engine, "before_cursor_execute")
+    def _seen(_conn, _cursor, statement, *_args):
+        if statement.lstrip().startswith("SELECT") and "FROM users" in statement:
+            user_queries.append(statement)
+
+    engine.complete(task.id, {"decision": "revise", "comment": "Нужна печать"}, petrov)
+    event.remove(engine.database.engine, "before_cursor_execute", _seen)
+    told = {note.event_type for note in engine.notifications("ivanova")[0]}
+    assert told == {"task.assigned", "instance.status_changed"}
+    assert len(user_queries) == 1
