@@ -40,12 +40,15 @@ def record_step(session: Session, runtime: Runtime, diagram: Diagram, instance: 
     _send_reminders(session, diagram, instance, step, now)
     if old_status is not None and instance.status != old_status:
         notify.status_changed(session, instance, old_status, now)
-    sync_timers(session, instance, workflow, now)
     instance.data = runtime.current_data(workflow)
     instance.snapshot = runtime.snapshot(workflow)
     instance.serializer_version = SERIALIZER_VERSION
     instance.updated_at = now
     flag_modified(instance, "updated_at")  # always an UPDATE, so always a revision bump
+    # The instance row first (its revision check, and its lock on PostgreSQL), then the timer
+    # rows: the worker locks in the same order, so the two never wait for each other in a circle.
+    session.flush()
+    sync_timers(session, instance, workflow, step.timers_before, now)
     if workflow.completed and instance.running:
         instance.state = COMPLETED
         instance.ended_at = now

@@ -3,34 +3,46 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from engine.models import ProcessDefinition, ProcessInstance, Timer
 from engine.models.timers import DROPPED, FIRED, WAITING
 from engine.spiff.start_timers import first_due
-from engine.spiff.timers import waiting_timers
+from engine.spiff.timers import WaitingTimer, waiting_timers
 
 START = "start"
 
 
-def sync_timers(session: Session, instance: ProcessInstance, workflow, now: datetime) -> None:
-    """Insert rows for new waiting timers, move cycle timers to their next time, and close rows
-    whose timer is gone (fired if it was due, else cancelled with its task)."""
+def sync_timers(session: Session, instance: ProcessInstance, workflow, before: dict[str, WaitingTimer],
+                now: datetime) -> None:
+    """Bring the instance's timer rows in line with the timers its workflow waits for now.
+
+    The rows mirror the timers the workflow waited for before the step (``before``), so the
+    difference says what to write, without reading the rows: new timers get rows, moved cycles
+    their next time, and timers that are gone are closed (fired if they were due, else dropped
+    with their task)."""
     current = {timer.task_id: timer for timer in waiting_timers(workflow)}
-    rows = session.scalars(select(Timer).where(
-        Timer.instance_id == instance.id, Timer.state == WAITING)).all()
-    for row in rows:
-        timer = current.pop(row.task_id, None)
-        if timer is not None:
-            if timer.due_at != row.due_at:  # a cycle moved on
-                row.due_at, row.fired_at = timer.due_at, now
-            continue
-        row.state = FIRED if row.due_at <= now else DROPPED
-        row.fired_at = now if row.state == FIRED else None
-    for timer in current.values():
-        session.add(Timer(instance=instance, task_id=timer.task_id, element_id=timer.element_id,
-                          kind=timer.kind, due_at=timer.due_at, state=WAITING))
+    gone = sorted(task_id for task_id in before if task_id not in current)
+    if gone:
+        was_due = Timer.due_at <= now
+        session.execute(
+            update(Timer).where(Timer.instance_id == instance.id, Timer.task_id.in_(gone),
+                                Timer.state == WAITING)
+            .values(state=case((was_due, FIRED), else_=DROPPED),
+                    fired_at=case((was_due, now), else_=None))
+            .execution_options(synchronize_session=False))
+    moved = [timer for task_id, timer in current.items()
+             if task_id in before and before[task_id].due_at != timer.due_at]
+    for timer in moved:  # a cycle moved on to its next time
+        session.execute(
+            update(Timer).where(Timer.instance_id == instance.id, Timer.task_id == timer.task_id,
+                                Timer.state == WAITING)
+            .values(due_at=timer.due_at, fired_at=now).execution_options(synchronize_session=False))
+    for task_id, timer in current.items():
+        if task_id not in before:
+            session.add(Timer(instance=instance, task_id=task_id, element_id=timer.element_id,
+                              kind=timer.kind, due_at=timer.due_at, state=WAITING))
 
 
 def close_timers(session: Session, instance: ProcessInstance) -> None:

@@ -21,7 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.script_engine import SandboxedScriptEngine
 from engine.spiff.compaction import compact_workflow
 from engine.spiff.diagram import Diagram
-from engine.spiff.timers import fire_start_timers_once
+from engine.spiff.timers import WaitingTimer, fire_start_timers_once, waiting_timers
 
 # Our snapshot = SpiffWorkflow's workflow dict without the specs; bump the suffix on any change.
 SERIALIZER_VERSION = f"{SPIFF_SERIALIZER_VERSION}-nospec-1"
@@ -40,12 +40,14 @@ class ProcessFailed(Exception):
 
 @dataclass
 class Step:
-    """What one change did: the elements entered (in order), and the user tasks that were
-    ready before it and are ready after it (ids), so rows can follow without a query."""
+    """What one change did: the elements entered (in order), the user tasks that were ready
+    before it and are ready after it (ids), and the timers it waited for before it (by task id),
+    so that task and timer rows can follow without a query."""
 
     entered: list[str] = field(default_factory=list)
     ready_before: set[str] = field(default_factory=set)
     ready_after: set[str] = field(default_factory=set)
+    timers_before: dict[str, WaitingTimer] = field(default_factory=dict)
 
 
 class Runtime:
@@ -65,28 +67,29 @@ class Runtime:
         workflow = BpmnWorkflow(diagram.spec, diagram.subprocess_specs, script_engine=self.script_engine)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
-        step = self.advance(workflow, ready_before=set())
+        step = self.advance(workflow, ready_before=set(), timers_before={})
         if by_timer:
             fire_start_timers_once(workflow)
             entered = step.entered
             step = self.fire_timers(workflow)
             step.entered = entered + step.entered
+            step.ready_before, step.timers_before = set(), {}  # a new instance: no rows yet
         return workflow, step
 
     def complete(self, workflow: BpmnWorkflow, task_id: str, data: dict) -> Step:
         """Complete a ready user task with its (validated) form data, then advance."""
-        ready_before = self.ready_ids(workflow)
+        ready_before, timers_before = self.ready_ids(workflow), self.waiting_timers(workflow)
         task = workflow.get_task_from_id(UUID(task_id))
         task.data.update(data)
         self._guarded(task.run, task.task_spec.bpmn_id)
-        return self.advance(workflow, ready_before)
+        return self.advance(workflow, ready_before, timers_before)
 
     def cancel(self, workflow: BpmnWorkflow) -> Step:
         """Send the cancel signal (a diagram may model its own ending), then stop what remains."""
-        ready_before = self.ready_ids(workflow)
+        ready_before, timers_before = self.ready_ids(workflow), self.waiting_timers(workflow)
         event = BpmnEvent(SignalEventDefinition(CANCEL_SIGNAL))
         self._guarded(lambda: workflow.catch(event), None)
-        step = self.advance(workflow, ready_before)
+        step = self.advance(workflow, ready_before, timers_before)
         if not workflow.completed:
             workflow.cancel()
             step.ready_after = set()
@@ -94,15 +97,18 @@ class Runtime:
 
     def fire_timers(self, workflow: BpmnWorkflow) -> Step:
         """Let every timer that is due by now fire, then advance."""
-        ready_before = self.ready_ids(workflow)
+        ready_before, timers_before = self.ready_ids(workflow), self.waiting_timers(workflow)
         self._guarded(workflow.refresh_timers, None)
-        return self.advance(workflow, ready_before)
+        return self.advance(workflow, ready_before, timers_before)
 
-    def advance(self, workflow: BpmnWorkflow, ready_before: set[str] | None = None) -> Step:
+    def advance(self, workflow: BpmnWorkflow, ready_before: set[str] | None = None,
+                timers_before: dict[str, WaitingTimer] | None = None) -> Step:
         """Run engine tasks (gateways, scripts, events) until only people or timers can act."""
         if ready_before is None:
             ready_before = self.ready_ids(workflow)
-        step = Step(ready_before=set(ready_before))
+        if timers_before is None:
+            timers_before = self.waiting_timers(workflow)
+        step = Step(ready_before=set(ready_before), timers_before=dict(timers_before))
 
         def entered(task):
             step.entered.append(task.task_spec.bpmn_id)
@@ -119,6 +125,11 @@ class Runtime:
     def ready_ids(cls, workflow: BpmnWorkflow) -> set[str]:
         """Ids of the user tasks that are ready now."""
         return {str(task.id) for task in cls.ready_user_tasks(workflow)}
+
+    @staticmethod
+    def waiting_timers(workflow: BpmnWorkflow) -> dict[str, WaitingTimer]:
+        """The timers the workflow waits for now, by the id of their task."""
+        return {timer.task_id: timer for timer in waiting_timers(workflow)}
 
     def _guarded(self, action, element_id):
         try:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models import OutboxEvent, ProcessInstance, Timer
+from engine.models.timers import DROPPED
 from engine.worker import Worker
 from helpers import open_task
 from support import FIXTURES
@@ -145,3 +146,43 @@ def test_timer_that_ends_the_instance_is_recorded_as_fired(engine, people, clock
     assert engine.instance(instance.id, "ivanova").state == "completed"
     assert count(engine, Timer, Timer.instance_id == instance.id, Timer.state == "fired") == 1
     assert count(engine, Timer, Timer.instance_id == instance.id, Timer.state == "cancelled") == 0
+
+
+def _rows_follow_the_workflow(engine, instance_id):
+    """The waiting timer rows of an instance are exactly the timers its snapshot waits for."""
+    with engine.database.read_only() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        rows = {(row.task_id, row.due_at) for row in session.scalars(select(Timer).where(
+            Timer.instance_id == instance_id, Timer.state == "waiting"))}
+        workflow = engine.runtime.restore(engine.diagrams.get(instance.definition), instance.snapshot)
+    waiting = {(timer.task_id, timer.due_at) for timer in engine.runtime.waiting_timers(workflow).values()}
+    assert rows == waiting
+    return rows
+
+
+def test_timer_rows_follow_every_step_of_an_invoice(engine, clock, worker, invoice_process, invoice_data):
+    """Rows are written from the difference the step made, never re-read: after each step, a
+    reminder, a repeated reminder, a revision round and approvals, they still mirror the workflow."""
+    from helpers import act, approve
+
+    instance = engine.start("invoice_approval", invoice_data(approvers=["petrov"]), "ivanova")
+    [first] = _rows_follow_the_workflow(engine, instance.id)
+    clock.advance(days=1, minutes=1)  # overdue: the reminder fires, its cycle moves on
+    assert worker.run_once() == 1
+    [second] = _rows_follow_the_workflow(engine, instance.id)
+    assert second[0] == first[0] and second[1] > first[1]
+    clock.advance(days=1)
+    assert worker.run_once() == 1
+    [third] = _rows_follow_the_workflow(engine, instance.id)
+    assert third[1] > second[1]
+    act(engine, "petrov", instance.id, "approve_invoice", decision="revise", comment="Нужна печать")
+    [revision] = _rows_follow_the_workflow(engine, instance.id)
+    assert revision[0] != first[0]
+    # The reminder's cycle was not due again when the task was done: dropped with its task.
+    assert count(engine, Timer, Timer.instance_id == instance.id, Timer.state == DROPPED) == 1
+    act(engine, "ivanova", instance.id, "revise_invoice", document=invoice_data()["document"])
+    _rows_follow_the_workflow(engine, instance.id)
+    approve(engine, "petrov", instance.id)
+    _rows_follow_the_workflow(engine, instance.id)
+    approve(engine, "director", instance.id)
+    _rows_follow_the_workflow(engine, instance.id)
