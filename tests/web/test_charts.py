@@ -70,7 +70,8 @@ def test_each_chart_is_an_image_named_by_its_title_and_described():
     chart = parsed(funnel_svg([Bar("A", 1, "1")], "chart-funnel", "Sales funnel", "Deals created: 1."))
     assert chart.get("role") == "img"
     assert chart.get("aria-labelledby") == "chart-funnel-title" and chart.get("aria-describedby") == "chart-funnel-desc"
-    assert chart.find(f"{SVG}title").get("id") == "chart-funnel-title" and chart.find(f"{SVG}title").text == "Sales funnel"
+    title = chart.find(f"{SVG}title")
+    assert title.get("id") == "chart-funnel-title" and title.text == "Sales funnel"
     assert chart.find(f"{SVG}desc").text == "Deals created: 1."
     bare = str(funnel_svg([Bar("A", 1, "1")], "x", "T"))
     assert "aria-describedby" not in bare and "<desc" not in bare

@@ -47,7 +47,8 @@ def test_the_director_reads_the_funnel_of_another_month(person, site_env, tmp_pa
     funnel = director.get_by_role("img", name="Воронка продаж")
     funnel.wait_for()
     assert funnel.locator("rect.bar").count() == 6
-    widths = [float(w) for w in funnel.locator("rect.bar").evaluate_all("rects => rects.map(r => r.getAttribute('width'))")]
+    widths = [float(width) for width in
+              funnel.locator("rect.bar").evaluate_all("rects => rects.map(r => r.getAttribute('width'))")]
     assert widths == [widths[0] * n / 4 for n in (4, 3, 2, 2, 1, 1)] and widths[0] > 0
     assert "Предоплата получена" in funnel.text_content()
     assert director.locator("#conversion-percent").text_content() == "50\xa0%"
