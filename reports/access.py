@@ -22,6 +22,12 @@ def deal_scope(viewer) -> str | None:
     raise NotAllowed("Deals and reports are for the director, analysts, admins and managers.")
 
 
+def sees_reports(viewer) -> bool:
+    """Whether the viewer sees any deals and reports (every deal, or their own as a manager)."""
+    groups = _groups(viewer)
+    return bool(groups & OVERSEEING_GROUPS) or MANAGERS_GROUP in groups
+
+
 def scoped_manager(viewer, asked: str | None) -> str | None:
     """The manager filter a query runs with: a manager may only ask about their own deals."""
     own = deal_scope(viewer)

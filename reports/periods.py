@@ -31,5 +31,12 @@ class Period:
         return _midnight(self.date_to + timedelta(days=1), self.zone) if self.date_to else None
 
 
+def month_of(instant: datetime, zone: ZoneInfo) -> tuple[date, date]:
+    """The first and last day of the month ``instant`` falls in, in ``zone``."""
+    first = instant.astimezone(zone).date().replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
 def _midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(timezone.utc)

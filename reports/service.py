@@ -18,7 +18,7 @@ from reports.automation import admin as automation
 from reports.config import ReportsSettings
 from reports.errors import Conflict, InvalidInput
 from reports.importing.importer import Importer
-from reports.periods import Period
+from reports.periods import Period, month_of
 from reports.pipeline import load_pipeline
 from reports.queries.common import ReportQuery
 from reports.queries.conversion import conversion
@@ -91,6 +91,16 @@ class Reports:
     def period(self, date_from: date | None, date_to: date | None) -> Period:
         """A period of whole days in the agency's time zone."""
         return Period(date_from, date_to, self.settings.zone)
+
+    def current_month(self) -> tuple[date, date]:
+        """The first and last day of this month in the agency's time zone (the pages' default period)."""
+        return month_of(self.clock(), self.settings.zone)
+
+    @staticmethod
+    def scope(viewer) -> str | None:
+        """Whose deals the viewer's reports are over: None for every deal, a manager's username for
+        their own; NotAllowed for anyone else."""
+        return access.deal_scope(viewer)
 
     # Deals
     def put_deal(self, record: DealRecord, viewer):

@@ -18,7 +18,7 @@ def init_web(app: Flask, settings: Settings) -> None:
     """Wire the pages into ``app``: session cookie, Babel, template helpers, the blueprints."""
     from api.web import i18n, session, timeline
     from api.web.blueprint import blueprint, form_templates
-    from api.web.views import invoices, signin, tasks  # noqa: F401  (they add the routes)
+    from api.web.views import invoices, reports, signin, tasks  # noqa: F401  (they add the routes)
 
     app.config.update(
         SESSION_COOKIE_NAME="invoiceflow_session", SESSION_COOKIE_HTTPONLY=True,
@@ -30,6 +30,7 @@ def init_web(app: Flask, settings: Settings) -> None:
     Babel(app, locale_selector=i18n.select_locale)
     i18n.install(app)
     app.add_template_global(session.csrf_token)
+    app.add_template_global(reports.may_see_reports)
     app.add_template_filter(timeline.outcome_label)
     app.register_blueprint(blueprint)
     app.register_blueprint(form_templates)

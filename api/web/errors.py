@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, InvalidInput, InvoiceFlowError, NotAllowed, NotFound
+from reports import errors as reports_errors
 
 log = logging.getLogger("invoiceflow.web")
 
@@ -49,6 +50,15 @@ def domain_error(error: InvoiceFlowError):
     return _page(400, _("Cannot do this"), _("The request is not valid."))
 
 
+def reports_error(error: reports_errors.ReportsError):
+    """The reports module's refusals, said as the engine's are (a page handles bad input itself)."""
+    if isinstance(error, reports_errors.NotFound):
+        return _page(404, _("Not found"), _("There is nothing here, or it is not visible to you."))
+    if isinstance(error, reports_errors.NotAllowed):
+        return _page(403, _("Not allowed"), _("You may not do this."))
+    return _page(400, _("Cannot do this"), _("The request is not valid."))
+
+
 def http_error(error: HTTPException):
     """A refused form (no CSRF token), a file too large, an unknown page ..."""
     code = error.code or 500
@@ -74,5 +84,6 @@ def unexpected(error: Exception):
 def register(blueprint) -> None:
     """Install the handlers on the pages' blueprint (the API keeps its JSON ones)."""
     blueprint.register_error_handler(InvoiceFlowError, domain_error)
+    blueprint.register_error_handler(reports_errors.ReportsError, reports_error)
     blueprint.register_error_handler(HTTPException, http_error)
     blueprint.register_error_handler(Exception, unexpected)

@@ -13,7 +13,9 @@ from argon2 import PasswordHasher
 from api import create_app
 from engine import passwords as engine_passwords
 from engine.settings import Settings
-from web_support import Browser, password_of, start_form
+from reports import Reports, ReportsSettings
+from reports.models import metadata as reports_metadata
+from web_support import Browser, password_of, put_deals, start_form
 
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
@@ -54,3 +56,13 @@ def started(browser, invoice_process, engine):
     response = ivanova.post("/invoices/new", start_form())
     assert response.status_code == 302, response.get_data(as_text=True)
     return ivanova, response.headers["Location"].rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def deals(database, clock):
+    """The deals of ``web_support.DEALS``, put in through the reports module on empty reports
+    tables (other tests may have left deals in the shared SQLite database)."""
+    with database.unit_of_work() as session:
+        for table in reversed(reports_metadata.sorted_tables):
+            session.execute(table.delete())
+    put_deals(Reports(database.sessions, ReportsSettings(), clock=clock.now))

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
+from reports import DealRecord
 from support import PDF
 
 
@@ -55,3 +59,48 @@ def open_task(engine, instance_id: str):
     tasks = engine.instance(instance_id, "admin").open_tasks
     assert len(tasks) == 1, tasks
     return tasks[0]
+
+
+# Deals for the reports pages (times in Moscow); worked out by hand in tests/web/test_report_pages.py.
+MOSCOW = ZoneInfo("Europe/Moscow")
+LONG_SOURCE = "Сарафанное радио — советы постоянных клиентов <старая база>"
+DEALS = {
+    "D1": dict(history=[("new", "2026-01-10 10:00"), ("consultation", "2026-01-11 10:00"),
+                        ("proposal_sent", "2026-01-13 10:00"), ("prepayment_received", "2026-01-14 10:00"),
+                        ("won", "2026-01-20 10:00")], source="site", manager="petrov"),
+    "D2": dict(history=[("new", "2026-01-12 09:00"), ("consultation", "2026-01-12 15:00"),
+                        ("lost", "2026-01-15 15:00")], source="site", manager="petrov"),
+    "D3": dict(history=[("prepayment_received", "2026-01-15 12:00")], source="vk", manager="sidorova"),
+    "D4": dict(history=[("new", "2026-01-16 10:00"), ("proposal_sent", "2026-01-17 10:00"),
+                        ("lost", "2026-01-19 10:00")], source="vk", manager="sidorova"),
+    "D5": dict(history=[("new", "2026-01-20 10:00")], source="phone", manager="petrov"),
+    "D6": dict(history=[("new", "2026-01-21 10:00")], source=LONG_SOURCE, manager="sidorova"),
+    "D7": dict(history=[("prepayment_received", "2026-01-22 10:00")], source="site", manager="sidorova"),
+    # February: outside the default period (the test clock stands in January 2026).
+    "D8": dict(history=[("new", "2026-02-02 10:00"), ("prepayment_received", "2026-02-03 10:00")],
+               source="site", manager="petrov"),
+}
+
+
+class Viewer(NamedTuple):
+    username: str
+    groups: tuple[str, ...]
+
+
+CRM = Viewer("admin", ("admins",))
+
+
+def msk(text: str) -> datetime:
+    """'2026-01-10 12:00' as an aware time in Moscow."""
+    return datetime.fromisoformat(text).replace(tzinfo=MOSCOW)
+
+
+def put_deals(reports, deals: dict = DEALS) -> None:
+    """Create each deal in its first stage at its first time, then record the later entries."""
+    for external_id, deal in deals.items():
+        (first, created), *later = deal["history"]
+        record = DealRecord(external_id=external_id, title=f"Праздник {external_id}", stage=first,
+                            source=deal["source"], manager=deal["manager"], created_at=msk(created))
+        reports.put_deal(record, CRM)
+        for stage, at in later:
+            reports.record_stage(external_id, stage, msk(at), CRM)

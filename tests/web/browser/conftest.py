@@ -25,11 +25,17 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> str:
-    """The base URL of a running ``invoiceflow serve`` with the demo users."""
+def site_env(tmp_path_factory) -> dict[str, str]:
+    """The environment of the served site's ``invoiceflow`` commands (its data folder and database)."""
     data_dir = tmp_path_factory.mktemp("web-e2e")
-    env = {**os.environ, "INVOICEFLOW_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1",
-           "INVOICEFLOW_DATABASE_URL": f"sqlite:///{data_dir / 'invoiceflow.sqlite3'}"}
+    return {**os.environ, "INVOICEFLOW_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1",
+            "INVOICEFLOW_DATABASE_URL": f"sqlite:///{data_dir / 'invoiceflow.sqlite3'}"}
+
+
+@pytest.fixture(scope="session")
+def site(site_env) -> str:
+    """The base URL of a running ``invoiceflow serve`` with the demo users."""
+    env, data_dir = site_env, Path(site_env["INVOICEFLOW_DATA_DIR"])
     for command in (("db", "upgrade"), ("deploy", "--bundled"), ("demo",)):
         _cli(env, *command)
     port = _free_port()
