@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import event, insert, or_, select
+from sqlalchemy import bindparam, event, insert, or_, select
 from sqlalchemy.orm import Session
 
 from engine.models import Delivery, Notification, OutboxEvent, ProcessInstance, User, UserTask, Webhook
@@ -126,6 +126,18 @@ class _Person:
     groups: frozenset[str]
 
 
+# Built once: a statement made afresh on every step costs more to build than to run.
+_MEMBERSHIP = user_groups.c
+_RECIPIENTS = (
+    select(User.username, User.email, User.channels, _MEMBERSHIP.group_name)
+    .outerjoin(user_groups, (_MEMBERSHIP.user_id == User.id)
+               & _MEMBERSHIP.group_name.in_(bindparam("groups", expanding=True)))
+    .where(User.active.is_(True),
+           or_(User.username.in_(bindparam("names", expanding=True)), _MEMBERSHIP.group_name.is_not(None)))
+    .order_by(User.username))
+_WEBHOOKS = select(Webhook.id, Webhook.url, Webhook.event_types).where(Webhook.active.is_(True))
+
+
 def _recipients(connection, pending: list[_Announcement]) -> list[_Person]:
     """Every active user named by the announcements or in one of their groups, with the
     groups they are in among those, in one query; in username order."""
@@ -133,15 +145,8 @@ def _recipients(connection, pending: list[_Announcement]) -> list[_Person]:
     groups = sorted({group for item in pending for group in item.groups})
     if not names and not groups:
         return []
-    membership = user_groups.c
-    rows = connection.execute(
-        select(User.username, User.email, User.channels, membership.group_name)
-        .outerjoin(user_groups, (membership.user_id == User.id) & membership.group_name.in_(groups))
-        .where(User.active.is_(True),
-               or_(User.username.in_(names), membership.group_name.is_not(None)))
-        .order_by(User.username))
     people: dict[str, _Person] = {}
-    for username, email, channels, group in rows:
+    for username, email, channels, group in connection.execute(_RECIPIENTS, {"names": names, "groups": groups}):
         known = people.get(username)
         mine = frozenset([group] if group else [])
         people[username] = _Person(username, email or "", frozenset(channels or []),
@@ -160,8 +165,7 @@ def _active_webhooks(session: Session, connection) -> list[_Hook]:
     """The active webhooks, read once per transaction."""
     if "invoiceflow.webhooks" not in session.info:
         session.info["invoiceflow.webhooks"] = [
-            _Hook(id, url, tuple(types or ())) for id, url, types in connection.execute(
-                select(Webhook.id, Webhook.url, Webhook.event_types).where(Webhook.active.is_(True)))]
+            _Hook(id, url, tuple(types or ())) for id, url, types in connection.execute(_WEBHOOKS)]
     return session.info["invoiceflow.webhooks"]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from engine.models import ProcessDefinition, ProcessInstance, Timer
@@ -24,25 +24,33 @@ def sync_timers(session: Session, instance: ProcessInstance, workflow, before: d
     with their task)."""
     current = {timer.task_id: timer for timer in waiting_timers(workflow)}
     gone = sorted(task_id for task_id in before if task_id not in current)
+    connection = session.connection()
     if gone:
-        was_due = Timer.due_at <= now
-        session.execute(
-            update(Timer).where(Timer.instance_id == instance.id, Timer.task_id.in_(gone),
-                                Timer.state == WAITING)
-            .values(state=case((was_due, FIRED), else_=DROPPED),
-                    fired_at=case((was_due, now), else_=None))
-            .execution_options(synchronize_session=False))
-    moved = [timer for task_id, timer in current.items()
+        connection.execute(_CLOSE_GONE, {"b_instance": instance.id, "b_tasks": gone, "b_now": now})
+    moved = [{"b_instance": instance.id, "b_task": task_id, "b_due": timer.due_at, "b_now": now}
+             for task_id, timer in current.items()
              if task_id in before and before[task_id].due_at != timer.due_at]
-    for timer in moved:  # a cycle moved on to its next time
-        session.execute(
-            update(Timer).where(Timer.instance_id == instance.id, Timer.task_id == timer.task_id,
-                                Timer.state == WAITING)
-            .values(due_at=timer.due_at, fired_at=now).execution_options(synchronize_session=False))
+    if moved:  # cycles moved on to their next time
+        connection.execute(_MOVE_CYCLE, moved)
     for task_id, timer in current.items():
         if task_id not in before:
             session.add(Timer(instance=instance, task_id=task_id, element_id=timer.element_id,
                               kind=timer.kind, due_at=timer.due_at, state=WAITING))
+
+
+# Built once: a statement made afresh on every step costs more to build than to run.
+_TIMERS = Timer.__table__.c
+_WAS_DUE = _TIMERS.due_at <= bindparam("b_now")
+_CLOSE_GONE = (
+    update(Timer.__table__)
+    .where(_TIMERS.instance_id == bindparam("b_instance"),
+           _TIMERS.task_id.in_(bindparam("b_tasks", expanding=True)), _TIMERS.state == WAITING)
+    .values(state=case((_WAS_DUE, FIRED), else_=DROPPED), fired_at=case((_WAS_DUE, bindparam("b_now")), else_=None)))
+_MOVE_CYCLE = (
+    update(Timer.__table__)
+    .where(_TIMERS.instance_id == bindparam("b_instance"), _TIMERS.task_id == bindparam("b_task"),
+           _TIMERS.state == WAITING)
+    .values(due_at=bindparam("b_due"), fired_at=bindparam("b_now")))
 
 
 def close_timers(session: Session, instance: ProcessInstance) -> None:
