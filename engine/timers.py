@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.models import ProcessDefinition, ProcessInstance, Timer
@@ -16,7 +16,8 @@ START = "start"
 
 def sync_timers(session: Session, instance: ProcessInstance, workflow, before: dict[str, WaitingTimer],
                 now: datetime) -> None:
-    """Bring the instance's timer rows in line with the timers its workflow waits for now.
+    """Bring the instance's timer rows in line with the timers its workflow waits for now
+    (the instance row must be written already: these are plain statements, run at once).
 
     The rows mirror the timers the workflow waited for before the step (``before``), so the
     difference says what to write, without reading the rows: new timers get rows, moved cycles
@@ -32,10 +33,11 @@ def sync_timers(session: Session, instance: ProcessInstance, workflow, before: d
              if task_id in before and before[task_id].due_at != timer.due_at]
     if moved:  # cycles moved on to their next time
         connection.execute(_MOVE_CYCLE, moved)
-    for task_id, timer in current.items():
-        if task_id not in before:
-            session.add(Timer(instance=instance, task_id=task_id, element_id=timer.element_id,
-                              kind=timer.kind, due_at=timer.due_at, state=WAITING))
+    new = [{"instance_id": instance.id, "task_id": task_id, "element_id": timer.element_id,
+            "kind": timer.kind, "due_at": timer.due_at, "state": WAITING}
+           for task_id, timer in current.items() if task_id not in before]
+    if new:
+        connection.execute(insert(Timer.__table__), new)
 
 
 # Built once: a statement made afresh on every step costs more to build than to run.
