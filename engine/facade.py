@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from zoneinfo import ZoneInfo
 from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -47,10 +48,12 @@ def _split_actor(actor: Actor) -> tuple[str, UserView | None]:
 class Engine:
     """Deploy diagrams, start instances, work tasks. No Flask: usable from a script or a shell."""
 
-    def __init__(self, database: Database, clock: Clock | None = None, data_dir: Path | None = None):
+    def __init__(self, database: Database, clock: Clock | None = None, data_dir: Path | None = None,
+                 time_zone: str = Settings.time_zone):
         self.database = database
         self.data_dir = Path(data_dir or Settings().data_dir)
         self.clock = clock or SystemClock()
+        self.zone = ZoneInfo(time_zone)  # the agency's: what "today" means for a form
         self.runtime = Runtime()
         self.diagrams = DiagramCache()
 
@@ -58,7 +61,7 @@ class Engine:
     def from_settings(cls, settings: Settings | None = None, clock: Clock | None = None) -> "Engine":
         """An engine on the configured database (``INVOICEFLOW_*`` environment by default)."""
         settings = settings or Settings.from_env()
-        engine = cls(Database(settings.effective_database_url), clock, settings.data_dir)
+        engine = cls(Database(settings.effective_database_url), clock, settings.data_dir, settings.time_zone)
         engine.configure_delivery(settings)
         return engine
 
@@ -68,7 +71,7 @@ class Engine:
         now = self.clock.now()
         try:
             with scope as session, engine_time(now):
-                yield UseCase(session, self.runtime, self.diagrams, now)
+                yield UseCase(session, self.runtime, self.diagrams, now, self.zone)
         except StaleDataError as err:
             raise Conflict("The process instance was changed concurrently; reload and retry.") from err
         except IntegrityError as err:
@@ -149,7 +152,7 @@ class Engine:
         engine, such as deal automation."""
         now = self.clock.now()
         with engine_time(now):
-            return instances.start_instance(UseCase(session, self.runtime, self.diagrams, now),
+            return instances.start_instance(UseCase(session, self.runtime, self.diagrams, now, self.zone),
                                             key, data, actor)
 
     def session_factory(self):

@@ -21,7 +21,8 @@ class Settings:
     ``smtp_url`` (``smtp://user:pass@host:587?starttls=true``, ``smtps://...``) is where the worker
     sends e-mail notifications from ``mail_from``; unset, e-mails wait in the outbox.
     ``delivery_max_attempts`` is how many failed attempts make a delivery dead.
-    ``time_zone`` is where the web pages show times (the agency's); ``secure_cookies`` marks the
+    ``time_zone`` is the agency's: the web pages show times in it, and a form's "today" (a date
+    not in the future, a default of today) is its date there; ``secure_cookies`` marks the
     web session cookie ``Secure`` (set it when the service is served over HTTPS).
     """
 

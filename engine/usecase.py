@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ class UseCase:
     runtime: Runtime
     diagrams: DiagramCache
     now: datetime
+    zone: ZoneInfo = ZoneInfo("UTC")  # the agency's time zone
     _users: dict[str, User] = field(default_factory=dict)
 
     def remember(self, user: UserView) -> None:
@@ -39,7 +41,7 @@ class UseCase:
 
     def validate(self, form_key: str, data, actor: str, initiator: str | None) -> dict:
         """Validate ``data`` with the named form; FormInvalid lists every field at fault."""
-        context = DatabaseFormContext(self.session, actor, initiator, self.now.date())
+        context = DatabaseFormContext(self.session, actor, initiator, self.now.astimezone(self.zone).date())
         try:
             return forms.validate_form(form_key, data, context)
         except forms.FormInvalid as err:

@@ -118,6 +118,16 @@ def test_start_form_failures_are_reported_per_field(engine, invoice_data):
     assert total == 0  # nothing half-written
 
 
+def test_today_is_the_agencys_day_not_utcs(engine, clock, invoice_data):
+    """At 01:30 in Moscow on 16 January it is still the 15th in UTC: an invoice dated the 16th
+    is dated today, not in the future; the 17th is in the future."""
+    clock.advance(hours=13, minutes=30)  # 2026-01-15T22:30Z
+    engine.start("invoice_approval", invoice_data(invoice_date="2026-01-16"), "ivanova")
+    with pytest.raises(FormInvalid) as err:
+        engine.start("invoice_approval", invoice_data(invoice_date="2026-01-17", invoice_number="СЧ-2"), "ivanova")
+    assert set(err.value.errors) == {"invoice_date"}
+
+
 def test_approve_form_requires_comment_for_revise(engine, invoice_data):
     instance = start(engine, invoice_data)
     task = open_task(engine, "petrov", instance.id)
