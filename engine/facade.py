@@ -75,6 +75,8 @@ class Engine:
         except StaleDataError as err:
             raise Conflict("The process instance was changed concurrently; reload and retry.") from err
         except IntegrityError as err:
+            if not _lost_a_race(err):
+                raise  # a broken invariant (NOT NULL, CHECK) is a bug, not the caller's conflict
             raise Conflict("The change conflicts with another one made at the same time.") from err
 
     def _run(self, action: Callable[[UseCase], T], write: bool = True, known=None) -> T:
@@ -380,3 +382,13 @@ class Engine:
         """Upload ``files`` and complete the task: a ``Submission`` with ``(task, instance)``."""
         return submissions.submit(lambda content, name: self.upload(content, name, actor),
                                   lambda data: self.complete(task_id, data, actor), data, files)
+
+
+def _lost_a_race(err: IntegrityError) -> bool:
+    """Whether a concurrent change beat this one to a key: a unique key taken meanwhile, or a
+    referenced row deleted meanwhile (PostgreSQL's SQLSTATE, SQLite's message)."""
+    sqlstate = getattr(err.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in ("23505", "23503")
+    message = str(err.orig)
+    return message.startswith(("UNIQUE constraint failed", "FOREIGN KEY constraint failed"))

@@ -59,3 +59,19 @@ def test_two_accountants_claiming_at_once_one_wins(engine, invoice_data):
     results = race([lambda: engine.claim(task.id, "buh"), lambda: engine.claim(task.id, "buh2")])
     assert sum(not isinstance(r, Exception) for r in results) == 1
     assert all(isinstance(r, Conflict) for r in results if isinstance(r, Exception))
+
+
+def test_only_a_lost_race_is_a_conflict_a_broken_invariant_is_not(engine, people):
+    """A unique key taken meanwhile is the caller's Conflict; a NOT NULL violation is a bug and
+    surfaces as the database error it is (a 500, not a misleading 409)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from engine.models import User
+
+    def add_user(username):
+        return lambda uc: uc.session.add(User(username=username))
+
+    with pytest.raises(Conflict):
+        engine._run(add_user("petrov"))  # taken already
+    with pytest.raises(IntegrityError):
+        engine._run(add_user(None))
