@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 import statistics
 import sys
 import time
@@ -82,10 +83,16 @@ def work(url: str) -> None:
     engine.database.dispose()
 
 
-def run(url: str, workers: int, instances: int) -> tuple[float, float, float, int]:
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(url: str, workers: int, instances: int) -> tuple[float, float, float, int, float]:
     total = populate(url, instances)
     due = make_due_now(url)
     analyze(url)
+    cpu = children_cpu()
     began = time.perf_counter()
     processes = [multiprocessing.Process(target=work, args=(url,)) for _ in range(workers)]
     for process in processes:
@@ -93,6 +100,7 @@ def run(url: str, workers: int, instances: int) -> tuple[float, float, float, in
     for process in processes:
         process.join()
     elapsed = time.perf_counter() - began
+    cpu = children_cpu() - cpu  # the workers' own CPU time (not PostgreSQL's), load-proof-ish
     database = Database(url)
     with database.read_only() as session:
         fired = session.scalars(select(Timer.fired_at).where(Timer.state == "fired")).all()
@@ -100,7 +108,8 @@ def run(url: str, workers: int, instances: int) -> tuple[float, float, float, in
     database.dispose()
     assert waiting == 0 and len(fired) == total, (waiting, len(fired), total)
     latencies = sorted((moment - due).total_seconds() for moment in fired)
-    return total / elapsed, statistics.median(latencies), latencies[int(len(latencies) * 0.95)], total
+    return (total / elapsed, statistics.median(latencies), latencies[int(len(latencies) * 0.95)], total,
+            cpu / total * 1000)
 
 
 def main() -> None:
@@ -115,9 +124,10 @@ def main() -> None:
             continue
         for workers in ([1] if name == "sqlite" else counts):
             load = os.getloadavg()[0]
-            rate, median, p95, total = run(url, workers, args.instances)
+            rate, median, p95, total, cpu = run(url, workers, args.instances)
             print(f"{name:<10} {workers} worker(s): {total} timers, {rate:8.0f} timers/s, "
-                  f"latency due->fired median {median:6.2f} s, p95 {p95:6.2f} s "
+                  f"latency due->fired median {median:6.2f} s, p95 {p95:6.2f} s, "
+                  f"worker CPU {cpu:.2f} ms/timer "
                   f"(load average before: {load:.2f})", flush=True)
 
 

@@ -43,13 +43,15 @@ def close_timers(session: Session, instance: ProcessInstance) -> None:
 
 def due_instance_ids(session: Session, now: datetime, limit: int) -> list[str]:
     """Instances with a due timer, the most overdue first. Walks the (state, due_at) index in
-    order and stops early, instead of grouping every due row."""
-    rows = session.scalars(
-        select(Timer.instance_id)
-        .where(Timer.state == WAITING, Timer.due_at <= now, Timer.instance_id.is_not(None),
-               Timer.kind != START)
-        .order_by(Timer.due_at).limit(limit * 20))
-    return list(dict.fromkeys(rows))[:limit]
+    order and stops early (after ``limit * 20`` timer rows), instead of grouping every due row;
+    the database groups those few rows, so only the ``limit`` instance ids come back."""
+    rows = (select(Timer.instance_id, Timer.due_at)
+            .where(Timer.state == WAITING, Timer.due_at <= now, Timer.instance_id.is_not(None),
+                   Timer.kind != START)
+            .order_by(Timer.due_at).limit(limit * 20).subquery())
+    return list(session.scalars(
+        select(rows.c.instance_id).group_by(rows.c.instance_id)
+        .order_by(func.min(rows.c.due_at), rows.c.instance_id).limit(limit)))
 
 
 def claim_due_instances(session: Session, now: datetime, limit: int, candidates: int) -> list[ProcessInstance]:
