@@ -46,13 +46,14 @@ def fire_due_instances(uc: UseCase, limit: int, candidates: int) -> tuple[int, i
     due = due_among(uc.session, [instance.id for instance in instances], uc.now)
     advanced = 0
     for instance in instances:
-        if instance.id not in due:
+        instance_id = instance.id  # read now: a rolled-back savepoint expires the object
+        if instance_id not in due:
             continue
         try:
             with uc.session.begin_nested():  # released (and flushed) here, or rolled back alone
                 advanced += _fire(uc, instance)
         except Exception:  # noqa: BLE001 - one bad instance must not cost the batch its work
-            log.exception("firing the timers of instance %s failed; it stays due", instance.id)
+            log.exception("firing the timers of instance %s failed; it stays due", instance_id)
     return len(instances), advanced
 
 

@@ -84,21 +84,6 @@ def due_among(session: Session, instance_ids: list[str], now: datetime) -> set[s
         Timer.instance_id.in_(instance_ids), Timer.state == WAITING, Timer.due_at <= now)))
 
 
-def has_due_timers(session: Session, instance_id: str, now: datetime) -> bool:
-    """Whether the instance still has a waiting timer due by ``now``."""
-    return session.scalar(select(func.count()).select_from(Timer).where(
-        Timer.instance_id == instance_id, Timer.state == WAITING, Timer.due_at <= now)) > 0
-
-
-def lock_instance(session: Session, instance_id: str) -> ProcessInstance | None:
-    """Lock the instance row for firing, skipping one another worker holds (PostgreSQL's
-    ``FOR UPDATE SKIP LOCKED``; SQLite has one writer at a time anyway, so one worker suffices
-    there and the clause is not rendered)."""
-    return session.scalars(
-        select(ProcessInstance).where(ProcessInstance.id == instance_id)
-        .with_for_update(skip_locked=True, of=ProcessInstance)).first()
-
-
 def next_due(session: Session) -> datetime | None:
     """When the next timer is due (None when nothing waits)."""
     return session.scalar(select(func.min(Timer.due_at)).where(Timer.state == WAITING))
