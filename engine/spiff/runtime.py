@@ -22,7 +22,6 @@ from engine.script_engine import SandboxedScriptEngine
 from engine.spiff.compaction import compact_workflow
 from engine.spiff.diagram import Diagram
 from engine.spiff.timers import fire_start_timers_once
-from engine.spiff import waiting  # noqa: F401  (SpiffWorkflow's update_waiting_tasks, cheaper)
 
 # Our snapshot = SpiffWorkflow's workflow dict without the specs; bump the suffix on any change.
 SERIALIZER_VERSION = f"{SPIFF_SERIALIZER_VERSION}-nospec-1"
