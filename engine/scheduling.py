@@ -1,17 +1,29 @@
-"""The worker's use case: fire the due timers of one instance."""
+"""The worker's use cases: fire the due timers of a batch of instances; fire a start timer.
+
+A batch is one transaction (one commit for several instances) with a SAVEPOINT per instance:
+an instance whose firing fails is rolled back to its savepoint, logged and left due (the next
+round tries it again), while the others in the batch commit. The instance rows stay locked
+(``FOR UPDATE SKIP LOCKED``) from the claim to the commit, so no other worker fires them
+meanwhile, and a worker killed before its commit loses the whole batch to the rollback: nothing
+is fired twice or lost.
+"""
 from __future__ import annotations
+
+import logging
 
 from engine.progress import audit, record_failure, record_step
 from engine.spiff.runtime import ProcessFailed
 from engine.instances import SYSTEM, start_instance
-from engine.models import ProcessDefinition
+from engine.models import ProcessDefinition, ProcessInstance
 from engine.timers import (
-    close_timers, due_instance_ids, due_start_timer_ids, has_due_timers, lock_instance, lock_timer,
+    claim_due_instances, close_timers, due_among, due_instance_ids, due_start_timer_ids, lock_timer,
     reschedule_start_timer,
 )
 from engine.usecase import UseCase
 
-__all__ = ["due_instance_ids", "due_start_timer_ids", "fire_instance_timers", "fire_start_timer"]
+__all__ = ["due_instance_ids", "due_start_timer_ids", "fire_due_instances", "fire_start_timer"]
+
+log = logging.getLogger("invoiceflow.worker")
 
 
 def fire_start_timer(uc: UseCase, timer_id: int) -> int:
@@ -25,13 +37,27 @@ def fire_start_timer(uc: UseCase, timer_id: int) -> int:
     return 1
 
 
-def fire_instance_timers(uc: UseCase, instance_id: str) -> int:
-    """Lock the instance (skipping it if another worker holds it), let its due timers fire and
-    record what followed; 1 when it was advanced, 0 when skipped."""
-    instance = lock_instance(uc.session, instance_id)
-    # Another worker may have fired them between our look and our lock: look again, locked.
-    if instance is None or not has_due_timers(uc.session, instance_id, uc.now):
-        return 0
+def fire_due_instances(uc: UseCase, limit: int, candidates: int) -> tuple[int, int]:
+    """Claim up to ``limit`` instances with due timers (among the ``candidates`` most overdue),
+    fire each one's due timers in its own savepoint and record what followed. Returns (claimed,
+    advanced): claimed below ``limit`` means nothing more could be claimed just now."""
+    instances = claim_due_instances(uc.session, uc.now, limit, candidates)
+    # Another worker may have fired some between our look and our lock: look again, locked.
+    due = due_among(uc.session, [instance.id for instance in instances], uc.now)
+    advanced = 0
+    for instance in instances:
+        instance_id = instance.id  # read now: a rolled-back savepoint expires the object
+        if instance_id not in due:
+            continue
+        try:
+            with uc.session.begin_nested():  # released (and flushed) here, or rolled back alone
+                advanced += _fire(uc, instance)
+        except Exception:  # noqa: BLE001 - one bad instance must not cost the batch its work
+            log.exception("firing the timers of instance %s failed; it stays due", instance_id)
+    return len(instances), advanced
+
+
+def _fire(uc: UseCase, instance: ProcessInstance) -> int:
     if not instance.running:
         close_timers(uc.session, instance)
         return 0

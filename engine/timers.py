@@ -65,28 +65,45 @@ def close_timers(session: Session, instance: ProcessInstance) -> None:
 
 def due_instance_ids(session: Session, now: datetime, limit: int) -> list[str]:
     """Instances with a due timer, the most overdue first. Walks the (state, due_at) index in
-    order and stops early, instead of grouping every due row."""
-    rows = session.scalars(
-        select(Timer.instance_id)
-        .where(Timer.state == WAITING, Timer.due_at <= now, Timer.instance_id.is_not(None),
-               Timer.kind != START)
-        .order_by(Timer.due_at).limit(limit * 20))
-    return list(dict.fromkeys(rows))[:limit]
+    order and stops early (after ``limit * 20`` timer rows), instead of grouping every due row;
+    the database groups those few rows, so only the ``limit`` instance ids come back."""
+    rows = (select(Timer.instance_id, Timer.due_at)
+            .where(Timer.state == WAITING, Timer.due_at <= now, Timer.instance_id.is_not(None),
+                   Timer.kind != START)
+            .order_by(Timer.due_at).limit(limit * 20).subquery())
+    return list(session.scalars(
+        select(rows.c.instance_id).group_by(rows.c.instance_id)
+        .order_by(func.min(rows.c.due_at), rows.c.instance_id).limit(limit)))
 
 
-def has_due_timers(session: Session, instance_id: str, now: datetime) -> bool:
-    """Whether the instance still has a waiting timer due by ``now``."""
-    return session.scalar(select(func.count()).select_from(Timer).where(
-        Timer.instance_id == instance_id, Timer.state == WAITING, Timer.due_at <= now)) > 0
+def claim_due_instances(session: Session, now: datetime, limit: int, candidates: int) -> list[ProcessInstance]:
+    """Lock up to ``limit`` instances that have a due timer, the most overdue first, skipping
+    instances another worker holds (``FOR UPDATE SKIP LOCKED``; not rendered on SQLite, where
+    the transaction already holds the only write lock). The ``candidates`` most overdue
+    instances (``due_instance_ids``) are tried in that order, locking each time no more than
+    are still missing, so a batch never holds more rows than it will fire.
+
+    The candidates come from an earlier snapshot than the locks: another worker may have fired
+    an instance between the two. ``due_among`` says, from a snapshot taken after the locks, which
+    of the claimed instances still have due timers."""
+    queue = due_instance_ids(session, now, max(candidates, limit))
+    claimed: list[ProcessInstance] = []
+    while queue and len(claimed) < limit:
+        chunk, queue = queue[:limit - len(claimed)], queue[limit - len(claimed):]
+        rows = session.scalars(
+            select(ProcessInstance).where(ProcessInstance.id.in_(chunk))
+            .with_for_update(skip_locked=True, of=ProcessInstance)).all()
+        order = {instance_id: position for position, instance_id in enumerate(chunk)}
+        claimed += sorted(rows, key=lambda row: order[row.id])
+    return claimed
 
 
-def lock_instance(session: Session, instance_id: str) -> ProcessInstance | None:
-    """Lock the instance row for firing, skipping one another worker holds (PostgreSQL's
-    ``FOR UPDATE SKIP LOCKED``; SQLite has one writer at a time anyway, so one worker suffices
-    there and the clause is not rendered)."""
-    return session.scalars(
-        select(ProcessInstance).where(ProcessInstance.id == instance_id)
-        .with_for_update(skip_locked=True, of=ProcessInstance)).first()
+def due_among(session: Session, instance_ids: list[str], now: datetime) -> set[str]:
+    """Which of these instances still have a waiting timer due by ``now``."""
+    if not instance_ids:
+        return set()
+    return set(session.scalars(select(Timer.instance_id).distinct().where(
+        Timer.instance_id.in_(instance_ids), Timer.state == WAITING, Timer.due_at <= now)))
 
 
 def next_due(session: Session) -> datetime | None:

@@ -1,8 +1,9 @@
 """The worker: fires due timers and delivers the outbox, in a loop, until told to stop.
 
-Several workers may run at once against one PostgreSQL database (on several machines): each
-instance's timers are fired under a row lock that the others skip (``FOR UPDATE SKIP
-LOCKED``), and each delivery is claimed the same way. On SQLite (one machine, one writer at a
+Several workers may run at once against one PostgreSQL database (on several machines): timers
+are fired in batches of instances (one transaction, a savepoint per instance, see
+``engine/scheduling.py``) whose rows stay locked until the commit, and other workers skip them
+(``FOR UPDATE SKIP LOCKED``); each delivery is claimed the same way. On SQLite (one machine, one writer at a
 time) a single worker is enough; more are safe but gain nothing.
 """
 from __future__ import annotations
@@ -25,7 +26,8 @@ class Worker:
         self.idle_seconds = idle_seconds
 
     def run_once(self) -> int:
-        """One round: fire due timers, deliver due messages; returns how much was done."""
+        """One round: fire the due timers of up to ``batch`` instances (in transactions of ten),
+        deliver due messages; returns how much was done."""
         done = self.engine.fire_due_timers(self.batch)
         if self.deliver is not None:
             done += self.deliver(self.batch)
