@@ -45,15 +45,15 @@ def record_step(session: Session, runtime: Runtime, diagram: Diagram, instance: 
     instance.serializer_version = SERIALIZER_VERSION
     instance.updated_at = now
     flag_modified(instance, "updated_at")  # always an UPDATE, so always a revision bump
-    # The instance row first (its revision check, and its lock on PostgreSQL), then the timer
-    # rows: the worker locks in the same order, so the two never wait for each other in a circle.
-    session.flush()
-    sync_timers(session, instance, workflow, step.timers_before, now)
     if workflow.completed and instance.running:
         instance.state = COMPLETED
         instance.ended_at = now
-        close_timers(session, instance)
         audit(session, instance, now, "system", "instance_completed", {"status": instance.status})
+    # The instance row first (its revision check, and its lock on PostgreSQL), then the timer
+    # rows: the worker locks in the same order, so the two never wait for each other in a circle.
+    # A completed workflow waits for no timer: the difference closes every row it had.
+    session.flush()
+    sync_timers(session, instance, workflow, step.timers_before, now)
     return open_rows
 
 
