@@ -7,6 +7,7 @@ ORM stores them (UTC text for times, which the reports compare as text)."""
 from __future__ import annotations
 
 import zlib
+from operator import itemgetter
 from datetime import timezone
 
 from sqlalchemy import bindparam, insert, update
@@ -28,11 +29,20 @@ def _processors(table, columns, dialect):
             for name in columns]
 
 
-def _tuples(rows: list[dict], columns: list[str], processors=None) -> list[tuple]:
-    if processors is None or not any(processors):
-        return [tuple(row[name] for name in columns) for row in rows]
-    pairs = list(zip(columns, processors))
-    return [tuple(p(row[name]) if p else row[name] for name, p in pairs) for row in rows]
+def _tuples(rows: list[dict], columns: list[str], processors=None) -> list:
+    get = itemgetter(*columns)
+    if len(columns) == 1:
+        get = (lambda getter: lambda row: (getter(row),))(get)
+    processed = [(index, p) for index, p in enumerate(processors or ()) if p]
+    if not processed:
+        return [get(row) for row in rows]
+    data = []
+    for row in rows:
+        values = list(get(row))
+        for index, p in processed:
+            values[index] = p(values[index])
+        data.append(tuple(values))
+    return data
 
 
 def _copy(connection, table_name: str, columns: list[str], data: list[tuple]) -> None:

@@ -113,10 +113,13 @@ def rederive(session, deal_ids) -> None:
 
 def _rederive(connection, postgres: bool, new_entries: bool) -> None:
     run = connection.exec_driver_sql
+    # The scratch tables drive every join (SQLite's planner, without their statistics, would
+    # rather scan the big table: CROSS JOIN keeps the written order there).
+    join = "JOIN" if postgres else "CROSS JOIN"
     # Every entry of the touched deals, recorded (id) and new (id NULL, in the file's order),
     # with the next one's time and the whole seconds until then.
-    recorded = ("SELECT h.deal_id, h.id, 0 AS seq, h.stage, h.entered_at FROM deal_stage_history h "
-                "JOIN import_deals t ON t.id = h.deal_id")
+    recorded = (f"SELECT h.deal_id, h.id, 0 AS seq, h.stage, h.entered_at FROM import_deals t "
+                f"{join} deal_stage_history h ON h.deal_id = t.id")
     rows = f"{recorded} UNION ALL SELECT deal_id, NULL, seq, stage, entered_at FROM import_new" if new_entries \
         else recorded
     _scratch(connection, postgres, "import_merged")
@@ -136,8 +139,8 @@ def _rederive(connection, postgres: bool, new_entries: bool) -> None:
     _scratch(connection, postgres, "import_stays")
     run("INSERT INTO import_stays (deal_id, stage, seconds) "
         "SELECT deal_id, stage, sum(seconds) FROM import_merged GROUP BY deal_id, stage")
-    run("INSERT INTO import_stays (deal_id, stage, seconds) "
-        "SELECT d.id, d.stage, NULL FROM deals d JOIN import_deals t ON t.id = d.id")
+    run(f"INSERT INTO import_stays (deal_id, stage, seconds) "
+        f"SELECT d.id, d.stage, NULL FROM import_deals t {join} deals d ON d.id = t.id")
     _scratch(connection, postgres, "import_masks")
     bit = "(1::bigint << b.bit)" if postgres else "(1 << b.bit)"
     run(f"INSERT INTO import_masks (id, passed_mask, left_mask) "
@@ -146,9 +149,9 @@ def _rederive(connection, postgres: bool, new_entries: bool) -> None:
         f"FROM (SELECT deal_id, stage, max(seconds) AS seconds FROM import_stays GROUP BY deal_id, stage) s "
         f"LEFT JOIN deal_stage_bits b ON b.code = s.stage GROUP BY s.deal_id")
     run("UPDATE deals SET passed_mask = m.passed_mask, left_mask = m.left_mask FROM import_masks m "
-        "WHERE m.id = deals.id AND (deals.passed_mask <> m.passed_mask OR deals.left_mask <> m.left_mask)")
+        "WHERE m.id = deals.id AND deals.id IN (SELECT id FROM import_masks) "  # (SQLite: no scan of deals)
+        "AND (deals.passed_mask <> m.passed_mask OR deals.left_mask <> m.left_mask)")
     run("DELETE FROM deal_stage_times WHERE deal_id IN (SELECT id FROM import_deals)")
-    run("INSERT INTO deal_stage_times (deal_id, stage, seconds, deal_created_at, source, manager) "
-        "SELECT s.deal_id, s.stage, s.seconds, d.created_at, d.source, d.manager "
-        "FROM import_stays s JOIN deals d ON d.id = s.deal_id WHERE s.seconds IS NOT NULL "
-        "ORDER BY s.deal_id, s.stage")
+    run(f"INSERT INTO deal_stage_times (deal_id, stage, seconds, deal_created_at, source, manager) "
+        f"SELECT s.deal_id, s.stage, s.seconds, d.created_at, d.source, d.manager "
+        f"FROM import_stays s {join} deals d ON d.id = s.deal_id WHERE s.seconds IS NOT NULL")

@@ -16,6 +16,7 @@ from reports.records import DealRecord
 
 FIELDS = ("title", "stage", "source", "manager", "created_at", "amount", "currency", "closed_at")
 HISTORY_FIELDS = ("stage", "created_at", "source", "manager")  # what the derived columns depend on
+LOOKUP = 10_000  # external ids per query
 
 
 @dataclass
@@ -31,8 +32,12 @@ class BatchResult:
 
 
 def _deals_by_external_id(session, external_ids, *columns) -> dict:
-    query = select(*(columns or [DEALS])).where(DEALS.c.external_id.in_(list(external_ids))).with_for_update()
-    return {row.external_id: row for row in session.execute(query)}
+    external_ids, found = list(external_ids), {}
+    for start in range(0, len(external_ids), LOOKUP):  # SQLite allows 32,766 parameters
+        query = select(*(columns or [DEALS])).where(
+            DEALS.c.external_id.in_(external_ids[start:start + LOOKUP])).with_for_update()
+        found.update((row.external_id, row) for row in session.execute(query))
+    return found
 
 
 def write_deals(ctx, batch: list[tuple[int, DealRecord]]) -> BatchResult:
