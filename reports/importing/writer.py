@@ -16,7 +16,7 @@ from reports.records import DealRecord
 
 FIELDS = ("title", "stage", "source", "manager", "created_at", "amount", "currency", "closed_at")
 HISTORY_FIELDS = ("stage", "created_at", "source", "manager")  # what the derived columns depend on
-LOOKUP = 10_000  # external ids per query
+LOOKUP = 1000  # external ids per query (more, and PostgreSQL prefers scanning every deal)
 
 
 @dataclass
@@ -33,7 +33,7 @@ class BatchResult:
 
 def _deals_by_external_id(session, external_ids, *columns) -> dict:
     external_ids, found = list(external_ids), {}
-    for start in range(0, len(external_ids), LOOKUP):  # SQLite allows 32,766 parameters
+    for start in range(0, len(external_ids), LOOKUP):
         query = select(*(columns or [DEALS])).where(
             DEALS.c.external_id.in_(external_ids[start:start + LOOKUP])).with_for_update()
         found.update((row.external_id, row) for row in session.execute(query))
