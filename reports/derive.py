@@ -17,10 +17,10 @@ through both):
 5. per touched deal and stage, GROUP BY gives the time spent in the stays that ended; summing
    the distinct stages' bits (one bit per stage: the sum of distinct powers of two is their OR)
    gives ``passed_mask`` (the current stage included) and ``left_mask``; the deals whose masks
-   changed are updated and their ``deal_stage_times`` rewritten.
+   changed are updated, the touched deals' ``deal_stage_times`` rewritten.
 
-Scratch tables are temporary: dropped at commit on PostgreSQL, emptied before use on SQLite
-(where they live as long as the connection).
+Scratch tables are temporary: dropped at commit on PostgreSQL; on SQLite, where they live as long
+as the connection (in memory: ``bulk.prepare``), emptied before and after use.
 """
 from __future__ import annotations
 
@@ -96,6 +96,7 @@ def add_entries(session, entries: list[tuple[int, str, object]]) -> int:
         _scratch(connection, postgres, "import_deals")
         connection.exec_driver_sql("INSERT INTO import_deals (id) SELECT DISTINCT deal_id FROM import_new")
         _rederive(connection, postgres, new_entries=True)
+    _clean(connection, postgres)
     return added
 
 
@@ -109,6 +110,16 @@ def rederive(session, deal_ids) -> None:
     postgres = connection.dialect.name == "postgresql"
     _load(connection, postgres, "import_deals", ["id"], rows)
     _rederive(connection, postgres, new_entries=False)
+    _clean(connection, postgres)
+
+
+def _clean(connection, postgres: bool) -> None:
+    """SQLite: empty the scratch tables used (they would hold their memory until the next batch)."""
+    if not postgres:
+        used = {row[0] for row in connection.exec_driver_sql("SELECT name FROM temp.sqlite_master WHERE type = 'table'")}
+        for name in SCRATCH:
+            if name in used:
+                connection.exec_driver_sql(f"DELETE FROM {name}")
 
 
 def _rederive(connection, postgres: bool, new_entries: bool) -> None:
