@@ -37,8 +37,6 @@ SCRATCH = {
                       "left_at timestamptz, seconds bigint",
                       "deal_id INTEGER, id INTEGER, seq INTEGER, stage TEXT, entered_at TEXT, left_at TEXT, "
                       "seconds INTEGER"),
-    "import_stays": ("deal_id integer, stage varchar(64), seconds bigint",
-                     "deal_id INTEGER, stage TEXT, seconds INTEGER"),
     "import_masks": ("id integer PRIMARY KEY, passed_mask bigint, left_mask bigint",
                      "id INTEGER PRIMARY KEY, passed_mask INTEGER, left_mask INTEGER"),
 }
@@ -145,24 +143,22 @@ def _rederive(connection, postgres: bool, new_entries: bool) -> None:
     distinct = "IS DISTINCT FROM" if postgres else "IS NOT"
     run(f"UPDATE deal_stage_history SET left_at = m.left_at FROM import_merged m "
         f"WHERE m.id = deal_stage_history.id AND deal_stage_history.left_at {distinct} m.left_at")
-    # Per deal and stage: the time in its ended stays (NULL when it never left it); the deal's
-    # current stage counts as passed.
-    _scratch(connection, postgres, "import_stays")
-    run("INSERT INTO import_stays (deal_id, stage, seconds) "
-        "SELECT deal_id, stage, sum(seconds) FROM import_merged GROUP BY deal_id, stage")
-    run(f"INSERT INTO import_stays (deal_id, stage, seconds) "
-        f"SELECT d.id, d.stage, NULL FROM import_deals t {join} deals d ON d.id = t.id")
+    # The masks: the sum of the distinct bits of the stages passed (the current one included) and
+    # of the stages left (one bit per stage, so the sum is their OR).
     _scratch(connection, postgres, "import_masks")
     bit = "(1::bigint << b.bit)" if postgres else "(1 << b.bit)"
     run(f"INSERT INTO import_masks (id, passed_mask, left_mask) "
-        f"SELECT s.deal_id, coalesce(sum({bit}), 0), "
-        f"coalesce(sum(CASE WHEN s.seconds IS NULL THEN 0 ELSE {bit} END), 0) "
-        f"FROM (SELECT deal_id, stage, max(seconds) AS seconds FROM import_stays GROUP BY deal_id, stage) s "
+        f"SELECT s.deal_id, coalesce(sum(DISTINCT {bit}), 0), "
+        f"coalesce(sum(DISTINCT CASE WHEN s.left_at IS NULL THEN 0 ELSE {bit} END), 0) "
+        f"FROM (SELECT deal_id, stage, left_at FROM import_merged UNION ALL "
+        f" SELECT d.id, d.stage, NULL FROM import_deals t {join} deals d ON d.id = t.id) s "
         f"LEFT JOIN deal_stage_bits b ON b.code = s.stage GROUP BY s.deal_id")
     run("UPDATE deals SET passed_mask = m.passed_mask, left_mask = m.left_mask FROM import_masks m "
         "WHERE m.id = deals.id AND deals.id IN (SELECT id FROM import_masks) "  # (SQLite: no scan of deals)
         "AND (deals.passed_mask <> m.passed_mask OR deals.left_mask <> m.left_mask)")
     run("DELETE FROM deal_stage_times WHERE deal_id IN (SELECT id FROM import_deals)")
+    # Per deal and stage left: the time in its ended stays.
     run(f"INSERT INTO deal_stage_times (deal_id, stage, seconds, deal_created_at, source, manager) "
-        f"SELECT s.deal_id, s.stage, s.seconds, d.created_at, d.source, d.manager "
-        f"FROM import_stays s {join} deals d ON d.id = s.deal_id WHERE s.seconds IS NOT NULL")
+        f"SELECT s.deal_id, s.stage, s.seconds, d.created_at, d.source, d.manager FROM ("
+        f" SELECT deal_id, stage, sum(seconds) AS seconds FROM import_merged WHERE seconds IS NOT NULL"
+        f" GROUP BY deal_id, stage) s {join} deals d ON d.id = s.deal_id")
