@@ -24,6 +24,8 @@ as the connection (in memory: ``bulk.prepare``), emptied before and after use.
 """
 from __future__ import annotations
 
+import sqlite3
+
 from reports.bulk import _copy, _utc_text
 
 SCRATCH = {
@@ -68,10 +70,11 @@ def _seconds(postgres: bool) -> str:
     if postgres:
         return "floor(extract(epoch FROM (left_at - entered_at)))::bigint"
     # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC): whole seconds, less one when the
-    # microseconds went back.
-    return ("(CAST(strftime('%s', substr(left_at, 1, 19)) AS INTEGER) "
-            "- CAST(strftime('%s', substr(entered_at, 1, 19)) AS INTEGER) "
-            "- (CAST(substr(left_at, 21, 6) AS INTEGER) < CAST(substr(entered_at, 21, 6) AS INTEGER)))")
+    # microseconds went back (its own fractions are milliseconds, rounded: not used).
+    epoch = "unixepoch(substr({}, 1, 19))" if sqlite3.sqlite_version_info >= (3, 38) \
+        else "CAST(strftime('%s', substr({}, 1, 19)) AS INTEGER)"
+    return (f"({epoch.format('left_at')} - {epoch.format('entered_at')} "
+            f"- (CAST(substr(left_at, 21, 6) AS INTEGER) < CAST(substr(entered_at, 21, 6) AS INTEGER)))")
 
 
 def add_entries(session, entries: list[tuple[int, str, object]]) -> int:

@@ -142,3 +142,12 @@ def test_a_changed_stage_source_or_creation_time_is_rederived_the_same(reports):
         write_history(ctx.session, {p: new for p, _s, new in changed}, {}, ctx.bits)
         derive.rederive(ctx.session, [s for _p, s, _new in changed])
     assert_twins_agree(reports, twins)
+
+
+def test_sqlite_before_3_38_counts_seconds_the_same(reports, monkeypatch):
+    """Without unixepoch() (SQLite < 3.38) the seconds come from strftime('%s'): the same."""
+    monkeypatch.setattr(derive.sqlite3, "sqlite_version_info", (3, 37, 2))
+    rng = random.Random(11)
+    twins = make_twins(reports, rng, 60)
+    feed(reports, rng, twins, rounds=2)
+    assert_twins_agree(reports, twins)
