@@ -7,8 +7,8 @@ ORM stores them (UTC text for times, which the reports compare as text)."""
 from __future__ import annotations
 
 import zlib
-from operator import itemgetter
 from datetime import timezone
+from operator import itemgetter
 
 from sqlalchemy import bindparam, insert, update
 
