@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import any_, bindparam, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import select
 
 from reports import derive
 from reports.bulk import insert_rows, update_rows
@@ -34,14 +33,9 @@ class BatchResult:
 
 def _deals_by_external_id(session, external_ids, *columns) -> dict:
     external_ids, found = list(external_ids), {}
-    postgres = session.connection().dialect.name == "postgresql"
     for start in range(0, len(external_ids), LOOKUP):
-        chunk = external_ids[start:start + LOOKUP]
-        # PostgreSQL: one array parameter, not a thousand (parsing and planning those cost more
-        # than the lookup).
-        found_here = DEALS.c.external_id == any_(bindparam("ids", chunk, type_=ARRAY(DEALS.c.external_id.type))) \
-            if postgres else DEALS.c.external_id.in_(chunk)
-        query = select(*(columns or [DEALS])).where(found_here).with_for_update()
+        query = select(*(columns or [DEALS])).where(
+            DEALS.c.external_id.in_(external_ids[start:start + LOOKUP])).with_for_update()
         found.update((row.external_id, row) for row in session.execute(query))
     return found
 
