@@ -47,10 +47,18 @@ translations: $(STAMP)
 	    --ignore-obsolete --no-wrap
 	$(BIN)/pybabel compile -d translations --statistics
 
-## Run the benchmarks (by hand; they print their figures).
-bench: $(STAMP)
+## Run the benchmarks (by hand; they print their figures). PostgreSQL too when
+## INVOICEFLOW_BENCH_DATABASE_URL (or INVOICEFLOW_TEST_DATABASE_URL) is set: its schema is recreated.
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): $(STAMP) setup.cfg pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python bench/engine_floor.py
 	$(BIN)/python bench/engine_loops.py
+	$(BIN)/python bench/timers.py
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -137,6 +137,8 @@ def run_backend(name: str, url: str, files: tuple[Path, Path]) -> dict:
     [history_result] = reports.import_files([files[1]])
     history_seconds = time.perf_counter() - began - deals_seconds
     assert not deals_result.problems and not history_result.problems, (deals_result.problems[:3], history_result.problems[:3])
+    print(f"  {name:<10} CSV import: deals {deals_seconds:.0f} s + history {history_seconds:.0f} s "
+          f"= {deals_seconds + history_seconds:.0f} s", flush=True)
     vacuum(url)
     out = {"import": (deals_seconds, history_seconds)}
     for label, method, kwargs in REPORTS:

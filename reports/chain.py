@@ -4,7 +4,8 @@ For each deal: when each entry was left (the next entry's time), the stages it p
 (``passed_mask``, the current stage included), the stages it has left (``left_mask``), and per
 stage left the total time spent there (``deal_stage_times``). Entries sort by time, then by
 insertion order. ``write_history`` merges new entries into deals' histories and rewrites all of
-this for those deals in a few statements per batch.
+this for those deals in a few statements. Imports derive the same in SQL (``reports.derive``);
+``tests/reports/test_derive.py`` holds the two to identical results.
 """
 from __future__ import annotations
 

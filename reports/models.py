@@ -3,7 +3,8 @@
 Reports are aggregations over ``deals``; so that they are computed by the database from a few
 indexed columns instead of joining millions of history rows, each deal carries what its history
 implies (``passed_mask``, ``left_mask``), and ``deal_stage_times`` holds, per deal and stage,
-the time the deal spent there. ``reports.chain`` keeps them in step with the history.
+the time the deal spent there. ``reports.chain`` (one deal, in Python) and ``reports.derive``
+(imports, in SQL) keep them in step with the history.
 """
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from operator import itemgetter
 from pathlib import Path
 
 from reports.importing.rows import DEAL_COLUMNS, DEAL_REQUIRED, ENTRY_COLUMNS
@@ -81,6 +82,9 @@ class _Counting(io.RawIOBase):
 
 def _rows(path: Path, delimiter: str, columns: list[str | None]):
     named = [(index, column) for index, column in enumerate(columns) if column]
+    names, pick = [column for _index, column in named], itemgetter(*(index for index, _column in named))
+    if len(named) == 1:
+        pick = (lambda getter: lambda fields: (getter(fields),))(pick)
     width = len(columns)
     with path.open("rb") as raw:
         counting = _Counting(raw)
@@ -97,4 +101,4 @@ def _rows(path: Path, delimiter: str, columns: list[str | None]):
                     yield RawRow(start, None, counting.count, f"{len(fields)} fields, the header has {width}")
                     continue
                 fields += [""] * (width - len(fields))  # trailing empty cells left out
-            yield RawRow(start, {column: fields[index] for index, column in named}, counting.count)
+            yield RawRow(start, dict(zip(names, pick(fields))), counting.count)

@@ -26,6 +26,7 @@ from engine.clock import FrozenClock
 from engine.db import Database
 from engine.models import STANDARD_GROUPS, Base
 from engine.settings import Settings
+from reports.models import metadata as reports_metadata
 from support import INVOICE_BPMN, PDF, PEOPLE
 
 POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
@@ -39,9 +40,10 @@ RANDOM = bool(os.environ.get("INVOICEFLOW_FUZZ_RANDOM"))
 
 
 def _empty(db: Database) -> None:
-    """Leave the shared SQLite database as the other tests expect it: empty."""
+    """Leave the shared SQLite database as the other tests expect it: empty (the reports tables
+    too: the fuzzer creates deals)."""
     with db.unit_of_work() as session:
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in [*reversed(reports_metadata.sorted_tables), *reversed(Base.metadata.sorted_tables)]:
             if table.name == "groups":
                 session.execute(table.delete().where(table.c.name.not_in(STANDARD_GROUPS)))
             else:

@@ -136,3 +136,19 @@ def test_admins_replace_the_rules(automated, engine):
     assert party_instances(engine) == []
     with pytest.raises(NotAllowed):
         automated.automation_rules(PETROV)
+
+
+def test_imports_load_history_and_start_nothing(automated, engine, tmp_path):
+    """An import is history, not moves: deals created at the stage or entering it start no process."""
+    deals = tmp_path / "deals.csv"
+    deals.write_text("external_id;title;stage;source;manager;created_at\n"
+                     "I1;Праздник;prepayment_received;site;petrov;2026-01-10 10:00\n"
+                     "I2;Выпускной;won;vk;petrov;2026-01-11 10:00\n", encoding="utf-8")
+    history = tmp_path / "history.csv"
+    history.write_text("external_id;stage;entered_at\nI1;new;2026-01-10 10:00\n"
+                       "I1;prepayment_received;2026-01-12 10:00\nI2;prepayment_received;2026-01-11 10:00\n"
+                       "I2;won;2026-01-13 10:00\n", encoding="utf-8")
+    results = automated.import_files([deals, history])
+    assert [r.problems for r in results] == [[], []] and results[1].totals.added == 4
+    assert party_instances(engine) == []
+    assert automated.automation_runs(ADMIN)[1] == 0
