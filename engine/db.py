@@ -22,8 +22,9 @@ def make_sql_engine(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     # psycopg prepares a statement server-side from its fifth use on a connection (its default):
-    # the ORM's statements repeat, so the server parses and plans them once per connection.
+    # the ORM's statements repeat, so the server parses them once per connection.
     engine = create_engine(url)
+    event.listen(engine, "connect", _plan_every_execution)
     event.listen(engine, "checkout", _ping_if_idle)
     event.listen(engine, "checkin", _note_idle_since)
     return engine
@@ -35,6 +36,15 @@ def make_sql_engine(url: str) -> Engine:
 # per use case, as many as the work itself on a short one. A connection dropped while in busy
 # use still fails the one request that finds it; the pool then discards the dead connections.
 IDLE_PING_SECONDS = 5.0
+
+
+def _plan_every_execution(dbapi_connection, _record) -> None:
+    # A prepared statement still saves its parsing, but is planned for the values at hand: a
+    # generic plan cached while a table was small (a first import filling it) would go on
+    # scanning it once it holds a million rows.
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_custom_plan")
+    dbapi_connection.commit()
 
 
 def _note_idle_since(_dbapi_connection, record) -> None:

@@ -48,3 +48,9 @@ def test_a_busy_connection_is_not_pinged_and_a_dead_one_fails_once(pg, postgresq
     # The failure invalidated the pool: the next use gets a fresh connection.
     assert _backend_pid(pg) != first
 
+
+
+def test_statements_are_planned_for_the_values_at_hand(pg):
+    """A generic plan cached while a table was small would keep scanning it when it is large."""
+    with pg.unit_of_work() as session:
+        assert session.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_custom_plan"
