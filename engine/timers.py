@@ -106,11 +106,6 @@ def due_among(session: Session, instance_ids: list[str], now: datetime) -> set[s
         Timer.instance_id.in_(instance_ids), Timer.state == WAITING, Timer.due_at <= now)))
 
 
-def next_due(session: Session) -> datetime | None:
-    """When the next timer is due (None when nothing waits)."""
-    return session.scalar(select(func.min(Timer.due_at)).where(Timer.state == WAITING))
-
-
 def schedule_start_timer(session: Session, definition, diagram, now: datetime) -> None:
     """A newly deployed version replaces the start timer of the versions before it."""
     older = select(ProcessDefinition.id).where(ProcessDefinition.key == definition.key)
